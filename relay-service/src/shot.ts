@@ -1,19 +1,9 @@
 // The shot record: what the relay builds on a trigger, what travels on Kafka,
 // and what the watcher stores (with `_id` = `uid`). One definition for all roles.
 
-export type RuleKind = 'above' | 'below' | 'outside';
+import type { ThresholdRule } from './settings/types.ts';
 
-/** A channel's threshold rule. `outside` triggers when the value leaves [low, high]. */
-export interface ThresholdRule {
-  kind: RuleKind;
-  /** for `above` */
-  above?: number;
-  /** for `below` */
-  below?: number;
-  /** for `outside` */
-  low?: number;
-  high?: number;
-}
+export type { ThresholdRule };
 
 export interface ShotSource {
   /** ZeroMQ endpoint the message came from */
@@ -42,4 +32,6 @@ export interface ShotRecord {
   /** rules in force at trigger time, keyed by channel name (not nickname) */
   thresholds: Record<string, ThresholdRule>;
   source: ShotSource;
+  /** nickname → channel name, for the nicknames used in this record */
+  aliases?: Record<string, string>;
 }
