@@ -103,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.role !== 'all' && config.role !== 'api' && !config.kafkaBrokers) {
     problems.push(`KAFKA_BROKERS: required for SHOTLINE_ROLE=${config.role} (the in-process bus only joins roles inside one process)`);
   }
+  if (config.role !== 'all' && !config.mongoUrl) {
+    problems.push(`MONGO_URL: required for SHOTLINE_ROLE=${config.role} (separate processes share settings and shots only through MongoDB)`);
+  }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }

@@ -6,9 +6,10 @@
 //
 // Queries use the MongoDB query language, restricted to what both backends
 // implement identically: equality on (dotted) paths, $eq $ne $gt $gte $lt $lte
-// $in $nin $exists $regex, $and $or. Updates: $set $unset $inc $push.
-// Client input never reaches a filter unchecked: callers build filters from
-// validated values only.
+// $in $nin $exists $regex, $and $or. Updates: $set $unset $inc $push (with
+// optional $each). Both backends refuse anything else, and field names with
+// '.' or a leading '$', with StoreInputError. Client input never reaches a
+// filter unchecked: callers build filters from validated values only.
 
 export interface Doc {
   _id: string;
@@ -49,7 +50,7 @@ export interface IndexSpec {
   name?: string;
 }
 
-/** Raised by insertOne when the _id (or a unique index key) already exists. */
+/** Raised when an _id or a unique index key already exists: by inserts, updates and index creation. */
 export class DuplicateKeyError extends Error {
   readonly code = 11000;
   constructor(message: string) {

@@ -40,7 +40,11 @@ describe('configuration from the environment', () => {
   });
 
   it('requires Kafka for the separate relay and watcher roles', () => {
-    assert.throws(() => loadConfig({ SHOTLINE_ROLE: 'watcher' }), /KAFKA_BROKERS: required for SHOTLINE_ROLE=watcher/);
-    assert.equal(loadConfig({ SHOTLINE_ROLE: 'relay', KAFKA_BROKERS: 'k:9092' }).role, 'relay');
+    assert.throws(() => loadConfig({ SHOTLINE_ROLE: 'watcher', MONGO_URL: 'mongodb://m/x' }), /KAFKA_BROKERS: required for SHOTLINE_ROLE=watcher/);
+    assert.equal(loadConfig({ SHOTLINE_ROLE: 'relay', KAFKA_BROKERS: 'k:9092', MONGO_URL: 'mongodb://m/x' }).role, 'relay');
+  });
+
+  it('requires MongoDB for separate roles, which share settings and shots only through it', () => {
+    assert.throws(() => loadConfig({ SHOTLINE_ROLE: 'api' }), /MONGO_URL: required for SHOTLINE_ROLE=api/);
   });
 });

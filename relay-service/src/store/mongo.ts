@@ -1,0 +1,341 @@
+// The MongoDB store: any server speaking the MongoDB wire protocol, through
+// the official driver. Inputs are checked as in the embedded store
+// (support.ts), so both refuse the same filters, updates and documents.
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  MongoServerError,
+  type Collection as DriverCollection,
+  type Db,
+  type Filter as DriverFilter,
+  type MongoClientOptions,
+  type UpdateFilter,
+  type WriteConcernSettings,
+} from 'mongodb';
+import {
+  assertCollectionName,
+  assertDocument,
+  assertFilter,
+  assertFindOptions,
+  assertIndexes,
+  assertUpdate,
+  newId,
+  silentLogger,
+  StoreInputError,
+  upsertSeed,
+  type StoreLogger,
+} from './support.ts';
+import {
+  DuplicateKeyError,
+  type Collection,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type InsertManyResult,
+  type Store,
+  type UpdateResult,
+  type UpdateSpec,
+} from './types.ts';
+
+export interface MongoStoreOptions {
+  /** Database name; default: the one in the URL, else 'shotline'. */
+  dbName?: string;
+  /** Write concern of every write; default `{ w: 'majority', journal: true }` unless the URL sets w/journal/wtimeoutMS. */
+  writeConcern?: WriteConcernSettings;
+  logger?: StoreLogger;
+  /** Further driver options; they override the defaults below and the URL. */
+  clientOptions?: MongoClientOptions;
+}
+
+export const DEFAULT_WRITE_CONCERN: WriteConcernSettings = Object.freeze({ w: 'majority', journal: true });
+
+/** Driver options for a long-running service; any of them given in the URL wins over these. */
+const SERVICE_DEFAULTS: MongoClientOptions = {
+  appName: 'shotline',
+  serverSelectionTimeoutMS: 5000,
+  connectTimeoutMS: 10_000,
+  retryWrites: true,
+  retryReads: true,
+  // Optional properties left undefined are not stored (rather than stored as null), as in the embedded store.
+  ignoreUndefined: true,
+};
+
+const URL_PATTERN = /^mongodb(?:\+srv)?:\/\/[^/?]*(?:\/([^?]*))?(?:\?(.*))?$/;
+
+function parseUrl(url: string): { dbName: string | undefined; params: Set<string> } {
+  const m = URL_PATTERN.exec(url);
+  if (!m) throw new StoreInputError('MongoDB URL must look like mongodb://host[:port][,host…]/[db][?options]');
+  try {
+    const dbName = m[1] ? decodeURIComponent(m[1]) : undefined;
+    const params = new Set((m[2] ?? '').split('&').filter(Boolean).map((kv) => decodeURIComponent(kv.split('=')[0] ?? '').toLowerCase()));
+    return { dbName: dbName || undefined, params };
+  } catch {
+    throw new StoreInputError('MongoDB URL: bad percent-encoding');
+  }
+}
+
+function clientOptionsFor(url: string, options: MongoStoreOptions): MongoClientOptions {
+  const { params } = parseUrl(url);
+  const out: MongoClientOptions = {};
+  for (const [key, value] of Object.entries(SERVICE_DEFAULTS)) {
+    if (!params.has(key.toLowerCase())) (out as Record<string, unknown>)[key] = value;
+  }
+  const urlSetsWriteConcern = ['w', 'journal', 'wtimeoutms'].some((k) => params.has(k));
+  if (options.writeConcern) out.writeConcern = options.writeConcern;
+  else if (!urlSetsWriteConcern) out.writeConcern = { ...DEFAULT_WRITE_CONCERN };
+  return { ...out, ...options.clientOptions };
+}
+
+/**
+ * E11000, or what FerretDB v1 (SQLite) answers instead when an update or a
+ * unique index creation meets a duplicate key: InternalError (code 1) with
+ * SQLite's "UNIQUE constraint failed". Only insert and upsert get E11000 there.
+ */
+export function isDuplicateKeyError(err: unknown): boolean {
+  if (!(err instanceof MongoServerError)) return false;
+  if (err.code === 11000 || err.code === 11001) return true;
+  return err.code === 1 && err.message.includes('UNIQUE constraint failed');
+}
+
+function toDuplicateKeyError(err: unknown): unknown {
+  if (!isDuplicateKeyError(err)) return err;
+  const dup = new DuplicateKeyError((err as Error).message);
+  Object.defineProperty(dup, 'cause', { value: err, configurable: true, writable: true });
+  return dup;
+}
+
+/** Documents as the driver sees them. */
+interface Raw {
+  _id: string;
+  [field: string]: unknown;
+}
+
+/** The checked filter, typed for the driver. */
+const f = (filter: Filter): DriverFilter<Raw> => filter as DriverFilter<Raw>;
+
+/** Upserts retried when they lose a race to insert the same key (servers that do not retry it themselves). */
+const UPSERT_ATTEMPTS = 3;
+
+class MongoCollection<T extends Doc> implements Collection<T> {
+  readonly name: string;
+  readonly #coll: DriverCollection<Raw>;
+
+  constructor(coll: DriverCollection<Raw>) {
+    this.name = coll.collectionName;
+    this.#coll = coll;
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    assertDocument(doc, 'document');
+    try {
+      await this.#coll.insertOne(doc as unknown as Raw);
+    } catch (err) {
+      throw toDuplicateKeyError(err);
+    }
+  }
+
+  async insertMany(docs: readonly T[]): Promise<InsertManyResult> {
+    docs.forEach((doc, i) => assertDocument(doc, `documents.${i}`));
+    if (docs.length === 0) return { inserted: 0, duplicates: 0 };
+    try {
+      const result = await this.#coll.insertMany(docs as unknown as readonly Raw[], { ordered: false });
+      return { inserted: result.insertedCount, duplicates: 0 };
+    } catch (err) {
+      if (err instanceof MongoBulkWriteError && !err.err && !err.result.getWriteConcernError()) {
+        const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+        if (writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000 || e.code === 11001)) {
+          return { inserted: err.insertedCount, duplicates: writeErrors.length };
+        }
+      }
+      throw err;
+    }
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'sort'> = {}): Promise<T | null> {
+    assertFilter(filter);
+    assertFindOptions(options);
+    return (await this.#coll.findOne(f(filter), options.sort ? { sort: options.sort } : {})) as unknown as T | null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    assertFilter(filter);
+    assertFindOptions(options);
+    const cursor = this.#coll.find(f(filter));
+    if (options.sort && Object.keys(options.sort).length > 0) cursor.sort(options.sort);
+    if (options.skip) cursor.skip(options.skip);
+    if (options.limit) cursor.limit(options.limit);
+    return (await cursor.toArray()) as unknown as T[];
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    assertFilter(filter);
+    return this.#coll.countDocuments(f(filter));
+  }
+
+  async updateOne(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<UpdateResult> {
+    const upsert = options.upsert === true;
+    const modifiers = prepareUpdate(filter, update, upsert);
+    const query = upsert ? hoistEqualities(filter) : filter;
+    const result = await retryUpsert(upsert, () => this.#coll.updateOne(f(query), modifiers, { upsert }));
+    return { matched: result.matchedCount, modified: result.modifiedCount, upserted: result.upsertedCount > 0 };
+  }
+
+  async findOneAndUpdate(filter: Filter, update: UpdateSpec, options: { upsert?: boolean } = {}): Promise<T | null> {
+    const upsert = options.upsert === true;
+    const modifiers = prepareUpdate(filter, update, upsert);
+    const query = upsert ? hoistEqualities(filter) : filter;
+    // Driver 6+: without includeResultMetadata the document itself (or null) is returned.
+    const doc = await retryUpsert(upsert, () =>
+      this.#coll.findOneAndUpdate(f(query), modifiers, { upsert, returnDocument: 'after', includeResultMetadata: false }),
+    );
+    return doc as unknown as T | null;
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    assertFilter(filter);
+    return (await this.#coll.deleteMany(f(filter))).deletedCount;
+  }
+
+  async createIndexes(indexes: readonly IndexSpec[]): Promise<void> {
+    assertIndexes(indexes);
+    // One index per command: FerretDB v1 drops the connection (a server-side
+    // panic) when one createIndexes command names two or more indexes that all
+    // exist already, which is every restart of a service creating its indexes.
+    for (const index of indexes) {
+      try {
+        await this.#coll.createIndexes([
+          {
+            key: index.keys,
+            ...(index.unique ? { unique: true } : {}),
+            ...(index.name ? { name: index.name } : {}),
+          },
+        ]);
+      } catch (err) {
+        throw toDuplicateKeyError(err);
+      }
+    }
+  }
+}
+
+/**
+ * Checks filter and update; for an upsert whose filter names no `_id`, gives
+ * the new document a string `_id` (as the embedded store does) rather than
+ * the server's ObjectId, so every stored `_id` is a string.
+ */
+function prepareUpdate(filter: Filter, update: UpdateSpec, upsert: boolean): UpdateFilter<Raw> {
+  assertFilter(filter);
+  assertUpdate(update);
+  const modifiers = { ...update } as UpdateFilter<Raw>;
+  if (!upsert) return modifiers;
+  let seed: Record<string, unknown> | null = null;
+  try {
+    seed = upsertSeed(filter);
+  } catch {
+    return modifiers; // conflicting paths: the server refuses if it comes to inserting
+  }
+  if (seed._id === undefined) modifiers.$setOnInsert = { _id: newId() };
+  else if (typeof seed._id !== 'string') throw new StoreInputError('upsert: _id in the filter must be a string');
+  return modifiers;
+}
+
+/**
+ * The same filter with the conditions of `$and` (and of a one-clause `$or`)
+ * moved to the top level where their field is not there already. MongoDB
+ * seeds an upserted document from equality conditions inside `$and` too;
+ * FerretDB v1 only from top-level ones (and then gives the document an
+ * ObjectId `_id`). Matching is unchanged.
+ */
+export function hoistEqualities(filter: Filter): Filter {
+  const out: Filter = {};
+  const rest: Filter[] = [];
+  const clauses: Filter[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and') clauses.push(...(value as Filter[]));
+    else if (key === '$or' && Array.isArray(value) && value.length === 1) clauses.push(value[0] as Filter);
+    else out[key] = value;
+  }
+  while (clauses.length > 0) {
+    const clause = clauses.shift() as Filter;
+    for (const [key, value] of Object.entries(clause)) {
+      if (key === '$and') clauses.push(...(value as Filter[]));
+      else if (key === '$or' && Array.isArray(value) && value.length === 1) clauses.push(value[0] as Filter);
+      else if (key.startsWith('$') || Object.hasOwn(out, key)) rest.push({ [key]: value });
+      else out[key] = value;
+    }
+  }
+  if (rest.length > 0) out.$and = rest;
+  return out;
+}
+
+async function retryUpsert<R>(upsert: boolean, run: () => Promise<R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      // Two upserts racing on one key: the loser's retry finds the winner's document.
+      if (upsert && isDuplicateKeyError(err) && attempt < UPSERT_ATTEMPTS) continue;
+      throw toDuplicateKeyError(err);
+    }
+  }
+}
+
+export class MongoStore implements Store {
+  readonly kind = 'mongodb' as const;
+  readonly dbName: string;
+  readonly #client: MongoClient;
+  readonly #db: Db;
+  readonly #collections = new Map<string, DriverCollection<Raw>>();
+  readonly #logger: StoreLogger;
+
+  /** Use createMongoStore. */
+  constructor(client: MongoClient, dbName: string, logger: StoreLogger) {
+    this.#client = client;
+    this.dbName = dbName;
+    this.#db = client.db(dbName);
+    this.#logger = logger;
+    // Losing and regaining the server, once per change (the driver reconnects by itself).
+    client.on('serverDescriptionChanged', (event) => {
+      const was = event.previousDescription.type;
+      const now = event.newDescription.type;
+      if (was !== 'Unknown' && now === 'Unknown') {
+        this.#logger.warn({ server: event.address, err: event.newDescription.error?.message }, 'mongodb store: server unreachable');
+      } else if (was === 'Unknown' && now !== 'Unknown') {
+        this.#logger.info({ server: event.address, type: now }, 'mongodb store: server reachable');
+      }
+    });
+  }
+
+  collection<T extends Doc>(name: string): Collection<T> {
+    assertCollectionName(name);
+    let coll = this.#collections.get(name);
+    if (!coll) {
+      coll = this.#db.collection(name);
+      this.#collections.set(name, coll);
+    }
+    return new MongoCollection<T>(coll);
+  }
+
+  async ping(): Promise<void> {
+    await this.#db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#client.close();
+    } catch (err) {
+      this.#logger.error({ err }, 'mongodb store: close failed');
+      throw err;
+    }
+  }
+}
+
+/**
+ * A store on the MongoDB server at `url`. The driver connects on first use
+ * (and reconnects by itself); call `ping()` to wait for the server.
+ */
+export function createMongoStore(url: string, options: MongoStoreOptions = {}): MongoStore {
+  const dbName = options.dbName ?? parseUrl(url).dbName ?? 'shotline';
+  const client = new MongoClient(url, clientOptionsFor(url, options));
+  return new MongoStore(client, dbName, options.logger ?? silentLogger);
+}
