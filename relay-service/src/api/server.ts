@@ -1,7 +1,7 @@
 // The HTTP side of every role: health, metrics and OpenAPI always; the shot,
 // relay and live routes where this process has what they need. Each route
 // group is an encapsulated Fastify plugin with JSON schemas on its routes.
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -34,7 +34,8 @@ export async function buildApp(ctx: AppContext) {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    disableRequestLogging: true,
+    // Per-request lines would drown the pipeline's own log; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

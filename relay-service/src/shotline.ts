@@ -1,0 +1,136 @@
+// Puts the parts of one process together for its role:
+//   relay   ZeroMQ in → trigger → journal → Kafka out, ZeroMQ republish
+//   watcher Kafka in → store → live
+//   api     HTTP API + live feed
+//   all     everything, with an in-process bus when KAFKA_BROKERS is unset
+// Every role serves /healthz, /readyz, /metrics and /openapi.json.
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { simulatorEnabled, type Config } from './config.ts';
+import { createMetrics } from './metrics.ts';
+import { openStore } from './store/index.ts';
+import type { Store } from './store/types.ts';
+import { ShotRepository } from './store/shots.ts';
+import { SettingsService } from './settings/service.ts';
+import { KafkaBus } from './bus/kafka.ts';
+import { MemoryBus } from './bus/memory.ts';
+import type { Bus, Subscription } from './bus/types.ts';
+import { ShotJournal } from './spool/journal.ts';
+import { Relay } from './trigger/relay.ts';
+import { Watcher } from './watcher/watcher.ts';
+import { LiveHub } from './live/hub.ts';
+import { StoredShotPoller } from './live/stored-poller.ts';
+import { LaserSimulator } from './simulator/laser-simulator.ts';
+import { buildApp, type App } from './api/server.ts';
+import type { ReadinessCheck } from './api/health.ts';
+import { seedSimulatorSettings } from './settings/seed.ts';
+
+export const VERSION = '0.1.0';
+
+export interface Shotline {
+  config: Config;
+  app: App;
+  /** base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
+  url: string;
+  relay?: Relay;
+  stop(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'shotline' } });
+}
+
+export async function startShotline(config: Config, logger: Logger = createLogger(config)): Promise<Shotline> {
+  const role = config.role;
+  const runs = { relay: role === 'all' || role === 'relay', watcher: role === 'all' || role === 'watcher', api: role === 'all' || role === 'api' };
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const metrics = createMetrics();
+  const checks: ReadinessCheck[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));
+  };
+
+  try {
+    const store: Store = await openStore({ dataDir: join(dataDir, 'store'), logger, ...(config.mongoUrl && { mongoUrl: config.mongoUrl }) });
+    stops.push(() => store.close());
+    checks.push({ name: store.kind === 'mongodb' ? 'mongodb' : 'embedded store', check: () => store.ping() });
+    logger.info({ store: store.kind, ...(store.kind === 'embedded' && { dir: join(dataDir, 'store') }) }, 'store open');
+
+    const shots = new ShotRepository(store);
+    const settings = new SettingsService(store);
+    await Promise.all([shots.init(), settings.init()]).catch((err) => logger.warn({ err }, 'could not create indexes now; will work without them until the next start'));
+
+    const bus: Bus = config.kafkaBrokers
+      ? new KafkaBus({ brokers: config.kafkaBrokers, shotsTopic: config.kafkaTopic, telemetryTopic: config.kafkaTelemetryTopic, clientId: `shotline-${role}-${hostname()}`, logger })
+      : new MemoryBus();
+    stops.push(() => bus.close());
+    if (bus.kind === 'kafka') checks.push({ name: 'kafka', check: () => bus.ping() });
+    else logger.info('no KAFKA_BROKERS: relay and watcher share an in-process bus');
+
+    const hub = runs.api ? new LiveHub({ metrics, channelHz: config.liveChannelHz }) : undefined;
+    if (hub) stops.push(async () => hub.close());
+
+    let watcher: Watcher | undefined;
+    if (runs.watcher) {
+      watcher = new Watcher({ bus, shots, metrics, logger: logger.child({ component: 'watcher' }), groupId: config.kafkaGroup, onStored: (batch) => hub?.publishShots(batch) });
+      await watcher.start();
+      stops.push(() => watcher!.stop());
+      const w = watcher;
+      checks.push({ name: 'watcher', check: () => { if (w.lastError) throw new Error(`cannot store shots: ${w.lastError}`); } });
+    } else if (hub) {
+      const poller = new StoredShotPoller({ shots, onShots: (batch) => hub.publishShots(batch), intervalMs: 250, logger });
+      poller.start();
+      stops.push(async () => poller.stop());
+    }
+
+    if (hub) {
+      const sub: Subscription = await bus.subscribeTelemetry((t) => hub.publishTelemetry(t));
+      stops.push(() => sub.close());
+    }
+
+    let relay: Relay | undefined;
+    if (runs.relay) {
+      const simulator = simulatorEnabled(config);
+      if (simulator) {
+        const sim = new LaserSimulator({ endpoint: config.simulatorEndpoint, rate: config.simulatorRate, logger });
+        await sim.start();
+        stops.push(() => sim.stop());
+        logger.warn({ endpoint: config.simulatorEndpoint, rate: config.simulatorRate }, 'laser simulator ON: no SHOTLINE_ZMQ_ENDPOINTS configured, shots are simulated');
+        await seedSimulatorSettings(settings, logger);
+      }
+      const journal = await ShotJournal.open(join(dataDir, 'journal'), { maxBytes: config.spoolMaxBytes, floor: await shots.highestShotNumber().catch(() => 0) });
+      stops.push(() => journal.close());
+      relay = new Relay({
+        config,
+        settings,
+        journal,
+        bus,
+        metrics,
+        logger,
+        relayId: `${hostname()}:${process.pid}`,
+        simulator,
+        endpoints: config.zmqEndpoints ?? [{ endpoint: config.simulatorEndpoint, topics: [] }],
+      });
+      await relay.start();
+      stops.push(() => relay!.stop());
+      const r = relay;
+      checks.push({ name: 'bus', check: () => r.checkBus() });
+    }
+
+    const app = await buildApp({ logger, metrics, checks, settings, shots, version: VERSION, ...(hub && { hub }), ...(relay && { relay }) });
+    await app.listen({ host: config.host, port: config.port });
+    stops.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    logger.info({ role, url }, 'shotline ready');
+    return { config, app, url, ...(relay && { relay }), stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

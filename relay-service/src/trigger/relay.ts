@@ -1,0 +1,256 @@
+// The relay role: laser messages in (ZeroMQ), trigger evaluation, the shot
+// journal, the bus, and the ZeroMQ republish of every message. `onMessage`
+// is the hot path: synchronous, no I/O, no awaiting; everything slow
+// (fsync, Kafka) happens behind the journal.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Bus, RelayStatus } from '../bus/types.ts';
+import { ShotSender } from '../bus/sender.ts';
+import type { Metrics } from '../metrics.ts';
+import type { SettingsService } from '../settings/service.ts';
+import { SettingsFollower } from '../settings/follower.ts';
+import type { RelaySettings } from '../settings/types.ts';
+import type { ShotJournal } from '../spool/journal.ts';
+import type { ShotRecord } from '../shot.ts';
+import { ZmqIngest, type IngestedMessage } from '../ingest/subscriber.ts';
+import { DebugBuffer } from '../ingest/debug-buffer.ts';
+import { extractChannels, readLaserCounter, readLaserTime } from '../ingest/decoder.ts';
+import { Republisher } from '../ingest/republisher.ts';
+import { compileSettings, evaluate, type CompiledSettings } from './engine.ts';
+import { buildShotRecord } from './record.ts';
+import { TriggerCounters } from './counters.ts';
+
+/** Messages held for republishing behind a journal write; past this the oldest are dropped (counted). */
+const MAX_HELD = 100_000;
+
+interface Held {
+  topic: string;
+  body: Buffer | string;
+  ready: boolean;
+}
+
+/** Telemetry cadence: channel values are sampled, status is a heartbeat. */
+const CHANNELS_EVERY_MS = 100;
+const STATUS_EVERY_MS = 1_000;
+
+export interface RelayOptions {
+  config: Config;
+  settings: SettingsService;
+  journal: ShotJournal;
+  bus: Bus;
+  metrics: Metrics;
+  logger: Logger;
+  relayId: string;
+  simulator: boolean;
+  /** endpoints to subscribe to (the simulator's when it runs) */
+  endpoints: { endpoint: string; topics: string[] }[];
+}
+
+export class Relay {
+  readonly #o: RelayOptions;
+  readonly #log: Logger;
+  readonly #debug: DebugBuffer;
+  readonly #ingest: ZmqIngest;
+  readonly #republisher: Republisher;
+  readonly #sender: ShotSender;
+  readonly #follower: SettingsFollower;
+  readonly #counters: TriggerCounters;
+  #compiled: CompiledSettings;
+  #settings: RelaySettings;
+  #latest = new Map<string, number>();
+  #latestDirty = false;
+  #timers: NodeJS.Timeout[] = [];
+  #inflight = new Set<Promise<void>>();
+  /** republish queue while a triggered message waits for its journal write */
+  #held: Held[] = [];
+  #triggers = 0;
+  readonly #startedAt = new Date().toISOString();
+
+  constructor(options: RelayOptions) {
+    this.#o = options;
+    this.#log = options.logger.child({ component: 'relay' });
+    const { config } = options;
+    this.#debug = new DebugBuffer({ capacity: config.debugBufferSize });
+    this.#ingest = new ZmqIngest({
+      endpoints: options.endpoints,
+      receiveHwm: config.zmqReceiveHwm,
+      maxBytes: config.maxMessageBytes,
+      laserCounterField: config.laserCounterField,
+      debugBuffer: this.#debug,
+      logger: this.#log,
+      onMessage: (m) => this.onMessage(m),
+      onReject: (reason) => options.metrics.malformed.inc({ reason }),
+      onGap: (missing) => options.metrics.laserGaps.inc(missing),
+    });
+    this.#republisher = new Republisher({ endpoint: config.zmqPublish, logger: this.#log, onDrop: () => options.metrics.republishDrops.inc() });
+    this.#sender = new ShotSender({ journal: options.journal, bus: options.bus, metrics: options.metrics, logger: this.#log });
+    this.#counters = new TriggerCounters(config.dataDir);
+    this.#follower = new SettingsFollower({
+      service: options.settings,
+      dataDir: config.dataDir,
+      pollMs: config.settingsPollMs,
+      logger: this.#log,
+      onChange: (s) => this.#apply(s),
+    });
+    this.#settings = this.#follower.current;
+    this.#compiled = compileSettings(this.#settings);
+
+    const m = options.metrics;
+    m.gauge('shotline_spool_pending_shots', 'Triggered shots journaled but not yet acknowledged by the bus', () => options.journal.pendingCount);
+    m.gauge('shotline_spool_pending_bytes', 'Bytes of journaled shots awaiting the bus', () => options.journal.stats().pendingBytes);
+    m.gauge('shotline_spool_fill_ratio', 'Pending journal bytes over SHOTLINE_SPOOL_MAX_BYTES', () => options.journal.stats().pendingBytes / options.journal.maxBytes);
+    m.gauge('shotline_shot_counter', 'Last shot number used', () => options.journal.lastShotNumber);
+    m.gauge('shotline_republish_queue_depth', 'Messages waiting to be republished (behind a journal write, or for the socket)', () => this.#held.length + this.#republisher.stats().queueDepth);
+    m.gauge('shotline_zmq_connected_endpoints', 'Laser endpoints currently connected', () => this.#ingest.stats().endpoints.filter((e) => e.connected).length);
+  }
+
+  async start(): Promise<void> {
+    await this.#counters.load();
+    await this.#follower.start();
+    await this.#republisher.start();
+    this.#sender.start();
+    await this.#ingest.start();
+    this.#timers.push(
+      setInterval(() => this.#publishChannels(), CHANNELS_EVERY_MS),
+      setInterval(() => {
+        this.#o.bus.publishTelemetry({ type: 'status', relayId: this.#o.relayId, at: new Date().toISOString(), status: this.status() });
+        void this.#counters.save().catch((err) => this.#log.warn({ err }, 'cannot save trigger counters'));
+      }, STATUS_EVERY_MS),
+    );
+    for (const t of this.#timers) t.unref();
+    this.#log.info(
+      { endpoints: this.#o.endpoints.map((e) => e.endpoint), republish: this.#o.config.zmqPublish, lastShotNumber: this.#o.journal.lastShotNumber, pending: this.#o.journal.pendingCount },
+      'relay started',
+    );
+  }
+
+  #apply(settings: RelaySettings): void {
+    this.#settings = settings;
+    this.#compiled = compileSettings(settings);
+    this.#counters.applySettings(settings);
+    this.#log.info({ version: settings.version, armed: this.#compiled.armed.length, campaign: this.#compiled.campaign }, 'relay settings applied');
+  }
+
+  /** One laser message. Synchronous: the socket loop never waits for storage or Kafka. */
+  onMessage(msg: IngestedMessage): void {
+    this.#o.metrics.messagesIn.inc();
+    const channels = extractChannels(msg.payload);
+    // The laser's counter and clock are identity, not measurements.
+    channels.delete(this.#o.config.laserCounterField);
+    channels.delete(this.#o.config.laserTimeField);
+    for (const [name, value] of channels) this.#latest.set(name, value);
+    this.#latestDirty = true;
+    const crossed = evaluate(this.#compiled, channels);
+    if (crossed === null) {
+      if (this.#held.length === 0) this.#republisher.publishRaw(msg.topic, msg.raw);
+      else this.#hold({ topic: msg.topic, body: msg.raw, ready: true });
+      return;
+    }
+    const laserCounter = readLaserCounter(msg.payload, this.#o.config.laserCounterField);
+    const laserTime = readLaserTime(msg.payload, this.#o.config.laserTimeField);
+    const record = buildShotRecord(this.#compiled, {
+      shotNumber: this.#o.journal.nextShotNumber(),
+      channels,
+      triggeredBy: crossed,
+      receivedAt: msg.receivedAt,
+      ...(laserTime !== undefined && { laserTime }),
+      source: { endpoint: msg.endpoint, topic: msg.topic, ...(laserCounter !== undefined && { laserCounter }) },
+    });
+    this.#triggers++;
+    this.#o.metrics.triggers.inc();
+    this.#counters.increment(crossed, this.#settings);
+    // The shot exists for the rest of the world only once it is on disk: then
+    // it is sent and republished, so a shot number seen outside is never reused.
+    // Messages after it wait behind it, so the republished stream keeps the input order.
+    const held: Held = { topic: msg.topic, body: '', ready: false };
+    this.#hold(held);
+    const done = this.#o.journal.append(record).then(
+      () => {
+        this.#sender.notify();
+        held.body = JSON.stringify({ ...msg.payload, shotline: shotFields(record) });
+      },
+      (err: Error) => {
+        this.#log.error({ err, shot: record }, 'could not journal a triggered shot (disk?); the record is in this log line');
+        held.body = msg.raw;
+      },
+    ).finally(() => {
+      held.ready = true;
+      this.#releaseHeld();
+    });
+    this.#inflight.add(done);
+    void done.finally(() => this.#inflight.delete(done));
+  }
+
+  #hold(h: Held): void {
+    if (this.#held.length >= MAX_HELD) {
+      this.#held.shift();
+      this.#o.metrics.republishDrops.inc();
+    }
+    this.#held.push(h);
+  }
+
+  #releaseHeld(): void {
+    let n = 0;
+    while (n < this.#held.length && this.#held[n]!.ready) {
+      const h = this.#held[n++]!;
+      this.#republisher.publishRaw(h.topic, h.body);
+    }
+    this.#held.splice(0, n);
+  }
+
+  #publishChannels(): void {
+    if (!this.#latestDirty) return;
+    this.#latestDirty = false;
+    this.#o.bus.publishTelemetry({ type: 'channels', relayId: this.#o.relayId, at: new Date().toISOString(), values: this.latestValues() });
+  }
+
+  latestValues(): Record<string, number> {
+    return Object.fromEntries(this.#latest);
+  }
+
+  debugMessages(query: { limit: number; rejectedOnly: boolean }) {
+    return this.#debug.list(query);
+  }
+
+  status(): RelayStatus {
+    const ingest = this.#ingest.stats();
+    const spool = this.#o.journal.stats();
+    return {
+      startedAt: this.#startedAt,
+      simulator: this.#o.simulator,
+      endpoints: ingest.endpoints,
+      messages: ingest.received,
+      malformed: ingest.malformed,
+      gaps: ingest.gaps,
+      triggers: this.#triggers,
+      lastShotNumber: spool.lastShotNumber,
+      spool: { pendingShots: spool.pendingShots, pendingBytes: spool.pendingBytes, maxBytes: spool.maxBytes },
+      kafka: { connected: this.#sender.connected, lastError: this.#sender.lastError },
+      counters: this.#counters.snapshot(),
+      settingsVersion: this.#settings.version,
+    };
+  }
+
+  /** Readiness: the bus takes shots and the spool is not filling up. */
+  checkBus(): void {
+    const spool = this.#o.journal.stats();
+    if (spool.pendingBytes > spool.maxBytes * 0.8) throw new Error(`spool ${Math.round((100 * spool.pendingBytes) / spool.maxBytes)}% full (${spool.pendingShots} shots waiting)`);
+    if (!this.#sender.connected && this.#sender.lastError) throw new Error(`${this.#sender.lastError}; ${spool.pendingShots} shots waiting in the spool`);
+  }
+
+  /** Stops ingest first, then lets every triggered shot reach the journal and (if it can) the bus. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    await this.#ingest.close();
+    await Promise.allSettled([...this.#inflight]);
+    this.#follower.stop();
+    await this.#sender.stop();
+    await this.#counters.save().catch(() => {});
+    await this.#republisher.close();
+    this.#log.info({ lastShotNumber: this.#o.journal.lastShotNumber, unsent: this.#o.journal.pendingCount }, 'relay stopped');
+  }
+}
+
+function shotFields(r: ShotRecord) {
+  return { uid: r.uid, shotNumber: r.shotNumber, campaign: r.campaign, receivedAt: r.receivedAt, triggeredBy: r.triggeredBy };
+}
