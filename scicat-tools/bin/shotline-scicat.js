@@ -8,5 +8,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(2);
 }
+// a closed pipe (e.g. `| head`) is not an error
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import(new URL("../src/cli.ts", import.meta.url).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -258,11 +258,11 @@ export function tokenize(src: string, dialect: Dialect): Token[] {
       i += num[0].length;
       continue;
     }
-    if (/[A-Za-z_]/.test(ch)) {
-      // identifiers; C++ scope resolution (SI::SPEED_OF_LIGHT_SI) joins into one name
-      const re = dialect === "cpp" ? /^[A-Za-z_]\w*(?:\s*::\s*[A-Za-z_]\w*)*/ : /^[A-Za-z_]\w*/;
+    if (/[A-Za-z_]/.test(ch) || (dialect === "cpp" && /^::\s*[A-Za-z_]/.test(src.slice(i)))) {
+      // identifiers; C++ scope resolution (::picongpu::SI::SPEED_OF_LIGHT_SI) joins into one name
+      const re = dialect === "cpp" ? /^(?:::\s*)?[A-Za-z_]\w*(?:\s*::\s*[A-Za-z_]\w*)*/ : /^[A-Za-z_]\w*/;
       const m = re.exec(src.slice(i))!;
-      out.push({ type: "name", text: m[0].replace(/\s+/g, ""), pos: i });
+      out.push({ type: "name", text: m[0].replace(/\s+/g, "").replace(/^::/, ""), pos: i });
       i += m[0].length;
       continue;
     }
@@ -308,7 +308,7 @@ const UNARY_PRECEDENCE = 7;
 /** Normalise C++ idioms that carry no arithmetic (casts, Pi templates). */
 function normaliseCpp(src: string): string {
   return src
-    .replace(/\b(?:static_cast|reinterpret_cast)\s*<[^<>]*>/g, "")
+    .replace(/\b(?:static_cast|reinterpret_cast)\s*<\s*([^<>]*?)\s*>/g, "$1")
     .replace(/\b(?:pmacc::)?(?:math::)?Pi\s*<[^<>]*>\s*::\s*(value|doubleValue|halfValue|quarterValue)/g, (_m, v: string) =>
       v === "doubleValue" ? "(2*PI)" : v === "halfValue" ? "(PI/2)" : v === "quarterValue" ? "(PI/4)" : "PI",
     )

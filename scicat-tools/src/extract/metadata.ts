@@ -150,7 +150,7 @@ export class MetadataBuilder {
     const result: ExtractResult = {
       code,
       scientificMetadata,
-      warnings: this.warnings.map(formatWarning),
+      warnings: [...this.warnings].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1)).map(formatWarning),
       inputFiles,
       root,
     };

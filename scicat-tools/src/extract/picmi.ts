@@ -310,5 +310,9 @@ function asNumbersQuiet(a: PyArg): number[] | undefined {
 }
 
 function snake(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase();
+  return s
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .replace(/([0-9A-Z])([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
 }

@@ -269,12 +269,20 @@ class ParamSet {
 
   /** Source of a value, pointing at an overriding/defining macro when the declaration just forwards one. */
   origin(name: string): Source | undefined {
-    const decl = this.decls.get(name);
-    if (decl && /^[A-Za-z_]\w*$/.test(decl.expr) && this.defines.has(decl.expr)) {
-      const d = this.defines.get(decl.expr)!;
-      return { file: d.file, line: d.line, note: `${decl.expr}, used by ${name} at ${decl.file}:${decl.line}` };
+    // follow plain forwards (A0 = PARAM_A0; SIMDIM -> PARAM_DIMENSION) to where the value is set
+    const chain: string[] = [];
+    let cur = name;
+    for (let i = 0; i < 10; i++) {
+      const d = this.decls.get(cur);
+      const next = d ? d.expr : this.defines.get(cur)?.value;
+      if (next === undefined || !/^[A-Za-z_]\w*$/.test(next) || !this.has(next)) break;
+      const here = this.where(cur)!;
+      chain.push(`${cur} at ${here.file}:${here.line}`);
+      cur = next;
     }
-    return this.where(name);
+    const src = this.where(cur);
+    if (!src || chain.length === 0) return src;
+    return { ...src, note: `${cur}, used by ${chain.join(" <- ")}` };
   }
 
   has(name: string): boolean {
@@ -440,7 +448,7 @@ export function extractPicongpu(root: string, options: PicongpuOptions = {}): Ex
       const wl = ps.number("WAVE_LENGTH_SI", "laser_wavelength");
       if (wl !== undefined) b.quantity("laser_wavelength", wl, "m", ps.origin("WAVE_LENGTH_SI"));
       const a0 = ps.number("A0", "laser_a0");
-      const amp = ps.number("AMPLITUDE_SI", "laser_a0");
+      const amp = a0 !== undefined && a0 !== 0 ? undefined : ps.number("AMPLITUDE_SI", "laser_a0");
       if (a0 !== undefined && a0 !== 0) b.quantity("laser_a0", a0, undefined, ps.origin("A0"));
       else if (amp !== undefined && wl !== undefined) b.quantity("laser_a0", a0FromField(Math.abs(amp), wl), undefined, { ...ps.origin("AMPLITUDE_SI")!, note: "a0 = e E λ / (2π m_e c²)" });
       const w0 = ps.number("W0_SI", "laser_waist");
