@@ -110,3 +110,19 @@ test("WarpX: my_constants in any order, e_max → a0, stop_time, RZ, cycles and 
   assert.ok(r.warnings.some((w) => w.includes("include cycle")), r.warnings.join("\n"));
   assert.ok(r.warnings.some((w) => w.startsWith("inputs_rz:16:") && w.includes("not 'key = value'")), r.warnings.join("\n"));
 });
+
+test("WarpX time step from the cfl for RZ (by azimuthal modes), CKC and PSATD", () => {
+  const dir = mkdtempSync(join(tmpdir(), "warpx-dt-"));
+  const deck = (extra: string[]) => {
+    const f = join(dir, `inputs_${Math.random().toString(36).slice(2)}`);
+    writeFileSync(f, ["max_step = 10", "amr.n_cell = 64 128", "geometry.prob_lo = 0. -20.e-6", "geometry.prob_hi = 32.e-6 0.", "warpx.cfl = 0.9", ...extra].join("\n"));
+    return q(extract(f).scientificMetadata, "timestep").value;
+  };
+  const dr = 32e-6 / 64;
+  const dz = 20e-6 / 128;
+  close(deck(["geometry.dims = RZ"]), 0.9 / (c * Math.sqrt(1.2105 / dr ** 2 + 1 / dz ** 2)), 1e-12);
+  close(deck(["geometry.dims = RZ", "warpx.n_rz_azimuthal_modes = 2"]), 0.9 / (c * Math.sqrt(2 / dr ** 2 + 1 / dz ** 2)), 1e-12);
+  close(deck(["geometry.dims = 2", "algo.maxwell_solver = ckc"]), (0.9 * Math.min(dr, dz)) / c, 1e-12);
+  close(deck(["geometry.dims = RZ", "algo.maxwell_solver = psatd"]), (0.9 * dz) / c, 1e-12);
+  close(deck(["geometry.dims = 2"]), 0.9 / (c * Math.sqrt(1 / dr ** 2 + 1 / dz ** 2)), 1e-12);
+});

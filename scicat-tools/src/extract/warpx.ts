@@ -231,8 +231,17 @@ function extractFromInputs(w: WarpxInputs, b: MetadataBuilder): void {
     let limit: number | undefined;
     let formula = "";
     if (solver === "yee" && dims === "RZ") {
-      limit = 1 / (C * Math.sqrt((1 + 0.2105) / cell[0]! ** 2 + 1 / cell[1]! ** 2));
-      formula = "RZ Yee limit 1/(c sqrt(1.2105/dr² + 1/dz²))";
+      // WarpX's semi-analytic RZ limit: 1/(c sqrt((1+α_m)/dr² + 1/dz²)), α_m by number of azimuthal modes
+      const ALPHA = [0.2105, 1.0, 3.5234, 8.5104, 15.5059, 24.5037];
+      const modesE = w.number("warpx.n_rz_azimuthal_modes", "timestep");
+      const modes = modesE?.value ?? 1;
+      const alpha = ALPHA[modes - 1];
+      if (alpha === undefined) {
+        b.warn({ file: modesE!.entry.file, line: modesE!.entry.line, expression: modesE!.entry.raw, message: `timestep not derived for ${modes} azimuthal modes; set warpx.const_dt` });
+      } else {
+        limit = 1 / (C * Math.sqrt((1 + alpha) / cell[0]! ** 2 + 1 / cell[1]! ** 2));
+        formula = `RZ Yee limit 1/(c sqrt(${1 + alpha}/dr² + 1/dz²)) for ${modes} azimuthal mode(s)`;
+      }
     } else if (solver === "yee") {
       limit = yeeCourantTimestep(cell);
       formula = "Yee limit 1/(c sqrt(Σ 1/Δx²))";
@@ -240,8 +249,8 @@ function extractFromInputs(w: WarpxInputs, b: MetadataBuilder): void {
       limit = Math.min(...cell) / C;
       formula = "CKC limit min(Δx)/c";
     } else if (solver === "psatd") {
-      limit = cell[cell.length - 1]! / C;
-      formula = "PSATD Δz/c";
+      limit = (dims === "RZ" ? cell[1]! : Math.min(...cell)) / C;
+      formula = dims === "RZ" ? "PSATD Δz/c" : "PSATD min(Δx)/c";
     } else {
       b.warn({ file: solverE!.entry.file, line: solverE!.entry.line, expression: solverE!.value, message: `timestep not derived for Maxwell solver '${solver}'; set warpx.const_dt` });
     }
