@@ -207,7 +207,9 @@ class BatchLoop {
       }
       delay = 100;
       this.#waiting.splice(0, messages.length);
-      await commitBatch(messages).catch((err) => this.#logger.warn({ err }, 'offset commit failed; the batch will be delivered again'));
+      // Not awaited: the client flushes commits from its fetch loop, which a
+      // paused stream does not run, so awaiting here could wait forever.
+      commitBatch(messages).catch((err) => this.#logger.warn({ err }, 'offset commit failed; the batch will be delivered again'));
       if (this.#paused && this.#waiting.length < this.#max) {
         this.#paused = false;
         this.#stream.resume();
