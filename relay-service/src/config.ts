@@ -57,6 +57,7 @@ export const VARIABLES = {
   kafkaBrokers: { env: 'KAFKA_BROKERS', parse: list, schema: Type.Array(Type.String({ pattern: '^[^\\s:]+:[0-9]+$' }), { minItems: 1 }), doc: 'host:port,…; unset (role all only): in-process bus' },
   kafkaTopic: { env: 'KAFKA_TOPIC', default: 'shotline.shots', schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$' }), doc: 'topic of triggered shots' },
   kafkaTelemetryTopic: { env: 'KAFKA_TELEMETRY_TOPIC', default: 'shotline.telemetry', schema: Type.String({ pattern: '^[A-Za-z0-9._-]{1,249}$' }), doc: 'topic of live channel values and relay status' },
+  kafkaLingerMs: { env: 'KAFKA_LINGER_MS', default: '2', parse: num, schema: Type.Integer({ minimum: 0, maximum: 1000 }), doc: 'how long the relay lets triggered shots gather before a Kafka request' },
   kafkaGroup: { env: 'KAFKA_GROUP', default: 'shotline-watcher', schema: Type.String({ minLength: 1 }), doc: 'consumer group of the watcher' },
   zmqEndpoints: { env: 'SHOTLINE_ZMQ_ENDPOINTS', parse: parseEndpoints, schema: Type.Array(Endpoint, { minItems: 1 }), doc: 'laser endpoints to SUB, `tcp://host:port[#topic|topic]`,…; unset: built-in simulator' },
   zmqPublish: { env: 'SHOTLINE_ZMQ_PUBLISH', default: 'tcp://127.0.0.1:5557', schema: Type.String({ pattern: ZMQ_ADDRESS }), doc: 'PUB endpoint (bound) where every message is republished' },

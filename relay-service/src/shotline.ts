@@ -26,6 +26,7 @@ import { LaserSimulator } from './simulator/laser-simulator.ts';
 import { buildApp, type App } from './api/server.ts';
 import type { ReadinessCheck } from './api/health.ts';
 import { seedSimulatorSettings } from './settings/seed.ts';
+import type { ShotRecord } from './shot.ts';
 
 export const VERSION = '0.1.0';
 
@@ -42,7 +43,13 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'shotline' } });
 }
 
-export async function startShotline(config: Config, logger: Logger = createLogger(config)): Promise<Shotline> {
+/** Observers for measurements (the benchmark); the service itself needs none. */
+export interface ShotlineHooks {
+  /** after the watcher stored a batch (the store acknowledged it) */
+  onStored?: (shots: readonly ShotRecord[]) => void;
+}
+
+export async function startShotline(config: Config, logger: Logger = createLogger(config), hooks: ShotlineHooks = {}): Promise<Shotline> {
   const role = config.role;
   const runs = { relay: role === 'all' || role === 'relay', watcher: role === 'all' || role === 'watcher', api: role === 'all' || role === 'api' };
   const dataDir = resolve(config.dataDir);
@@ -76,7 +83,10 @@ export async function startShotline(config: Config, logger: Logger = createLogge
 
     let watcher: Watcher | undefined;
     if (runs.watcher) {
-      watcher = new Watcher({ bus, shots, metrics, logger: logger.child({ component: 'watcher' }), groupId: config.kafkaGroup, onStored: (batch) => hub?.publishShots(batch) });
+      watcher = new Watcher({ bus, shots, metrics, logger: logger.child({ component: 'watcher' }), groupId: config.kafkaGroup, onStored: (batch) => {
+        hub?.publishShots(batch);
+        hooks.onStored?.(batch);
+      } });
       await watcher.start();
       stops.push(() => watcher!.stop());
       const w = watcher;

@@ -12,18 +12,20 @@ export class ShotSender {
   readonly #metrics: Metrics;
   readonly #logger: Logger;
   readonly #maxBatch: number;
+  readonly #lingerMs: number;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
   #stopping = false;
   lastError: string | null = null;
   connected = false;
 
-  constructor(options: { journal: ShotJournal; bus: Bus; metrics: Metrics; logger: Logger; maxBatch?: number }) {
+  constructor(options: { journal: ShotJournal; bus: Bus; metrics: Metrics; logger: Logger; maxBatch?: number; lingerMs?: number }) {
     this.#journal = options.journal;
     this.#bus = options.bus;
     this.#metrics = options.metrics;
     this.#logger = options.logger;
     this.#maxBatch = options.maxBatch ?? 500;
+    this.#lingerMs = options.lingerMs ?? 0;
   }
 
   start(): void {
@@ -38,12 +40,17 @@ export class ShotSender {
   async #run(): Promise<void> {
     let delay = 100;
     while (true) {
-      const batch = this.#journal.pending(this.#maxBatch);
+      let batch = this.#journal.pending(this.#maxBatch);
       if (batch.length === 0) {
         if (this.#stopping) return;
         await new Promise<void>((resolve) => (this.#wake = resolve));
         this.#wake = null;
         continue;
+      }
+      // Like Kafka's linger.ms: at high rates, fewer and larger requests cost the broker and the store less.
+      if (this.#lingerMs > 0 && batch.length < this.#maxBatch && !this.#stopping) {
+        await new Promise((resolve) => setTimeout(resolve, this.#lingerMs));
+        batch = this.#journal.pending(this.#maxBatch);
       }
       const started = performance.now();
       try {

@@ -63,6 +63,7 @@ export class Relay {
   #inflight = new Set<Promise<void>>();
   /** republish queue while a triggered message waits for its journal write */
   #held: Held[] = [];
+  #heldHead = 0;
   #triggers = 0;
   readonly #startedAt = new Date().toISOString();
 
@@ -83,7 +84,7 @@ export class Relay {
       onGap: (missing) => options.metrics.laserGaps.inc(missing),
     });
     this.#republisher = new Republisher({ endpoint: config.zmqPublish, logger: this.#log, onDrop: () => options.metrics.republishDrops.inc() });
-    this.#sender = new ShotSender({ journal: options.journal, bus: options.bus, metrics: options.metrics, logger: this.#log });
+    this.#sender = new ShotSender({ journal: options.journal, bus: options.bus, metrics: options.metrics, logger: this.#log, lingerMs: config.kafkaLingerMs });
     this.#counters = new TriggerCounters(config.dataDir);
     this.#follower = new SettingsFollower({
       service: options.settings,
@@ -100,7 +101,7 @@ export class Relay {
     m.gauge('shotline_spool_pending_bytes', 'Bytes of journaled shots awaiting the bus', () => options.journal.stats().pendingBytes);
     m.gauge('shotline_spool_fill_ratio', 'Pending journal bytes over SHOTLINE_SPOOL_MAX_BYTES', () => options.journal.stats().pendingBytes / options.journal.maxBytes);
     m.gauge('shotline_shot_counter', 'Last shot number used', () => options.journal.lastShotNumber);
-    m.gauge('shotline_republish_queue_depth', 'Messages waiting to be republished (behind a journal write, or for the socket)', () => this.#held.length + this.#republisher.stats().queueDepth);
+    m.gauge('shotline_republish_queue_depth', 'Messages waiting to be republished (behind a journal write, or for the socket)', () => this.#held.length - this.#heldHead + this.#republisher.stats().queueDepth);
     m.gauge('shotline_zmq_connected_endpoints', 'Laser endpoints currently connected', () => this.#ingest.stats().endpoints.filter((e) => e.connected).length);
   }
 
@@ -142,7 +143,7 @@ export class Relay {
     this.#latestDirty = true;
     const crossed = evaluate(this.#compiled, channels);
     if (crossed === null) {
-      if (this.#held.length === 0) this.#republisher.publishRaw(msg.topic, msg.raw);
+      if (this.#held.length === this.#heldHead) this.#republisher.publishRaw(msg.topic, msg.raw);
       else this.#hold({ topic: msg.topic, body: msg.raw, ready: true });
       return;
     }
@@ -182,20 +183,28 @@ export class Relay {
   }
 
   #hold(h: Held): void {
-    if (this.#held.length >= MAX_HELD) {
-      this.#held.shift();
+    if (this.#held.length - this.#heldHead >= MAX_HELD) {
+      this.#heldHead++; // the oldest is dropped, counted
       this.#o.metrics.republishDrops.inc();
     }
     this.#held.push(h);
   }
 
   #releaseHeld(): void {
-    let n = 0;
-    while (n < this.#held.length && this.#held[n]!.ready) {
-      const h = this.#held[n++]!;
+    const held = this.#held;
+    let head = this.#heldHead;
+    while (head < held.length && held[head]!.ready) {
+      const h = held[head++]!;
       this.#republisher.publishRaw(h.topic, h.body);
     }
-    this.#held.splice(0, n);
+    if (head === held.length) {
+      this.#held = [];
+      head = 0;
+    } else if (head > 4096 && head * 2 > held.length) {
+      this.#held = held.slice(head);
+      head = 0;
+    }
+    this.#heldHead = head;
   }
 
   #publishChannels(): void {
