@@ -36,11 +36,12 @@ export class SettingsValidationError extends Error {
   }
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 20;
 
 export class SettingsService extends EventEmitter<{ change: [RelaySettings] }> {
   readonly #settings: Collection<RelaySettings>;
   readonly #audit: Collection<AuditEntry>;
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(store: Store) {
     super();
@@ -61,8 +62,16 @@ export class SettingsService extends EventEmitter<{ change: [RelaySettings] }> {
    * document did not change in between (retrying on a concurrent change).
    * `mutate` returns the changes it made, or an empty list for "nothing to do".
    */
-  async update(by: string, mutate: (draft: RelaySettings) => Change[]): Promise<{ settings: RelaySettings; changes: Change[] }> {
+  update(by: string, mutate: (draft: RelaySettings) => Change[]): Promise<{ settings: RelaySettings; changes: Change[] }> {
+    // Writers in this process take turns; the version check settles races with other processes.
+    const run = this.#queue.then(() => this.#update(by, mutate));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #update(by: string, mutate: (draft: RelaySettings) => Change[]): Promise<{ settings: RelaySettings; changes: Change[] }> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       const current = await this.get();
       const draft = structuredClone(current);
       const changes = mutate(draft);

@@ -18,8 +18,10 @@ export const ChannelSettingsSchema = Type.Object(
   {
     nickname: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[^.$][^.]*$' })),
     unit: Type.Optional(Type.String({ maxLength: 32 })),
-    enabled: Type.Boolean({ default: true }),
-    rule: Type.Union([ThresholdRuleSchema, Type.Null()], { default: null }),
+    // No JSON Schema defaults here: the API validates partial updates with this
+    // schema, and a default filled in by the validator would overwrite a stored value.
+    enabled: Type.Boolean(),
+    rule: Type.Union([ThresholdRuleSchema, Type.Null()], { description: 'null: the channel never triggers' }),
     /** the relay zeroes the channel's local trigger counter when this changes */
     counterResetAt: Type.Optional(Type.String({ format: 'date-time' })),
   },
