@@ -10,17 +10,12 @@
 //             whole pipeline in one process, simulator in another, every
 //             message a shot; 10 Hz, 1 kHz, then rising rates until the
 //             pipeline no longer keeps up
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { tmpdir, cpus } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { MongoClient } from 'mongodb';
-import { loadConfig } from '../src/config.ts';
-import { startShotline } from '../src/shotline.ts';
 import { ShotGenerator } from '../src/simulator/laser-simulator.ts';
 import { decodeMessage, formatEpochMicros } from '../src/ingest/decoder.ts';
 import { nowMicros } from '../src/ingest/clock.ts';
@@ -28,49 +23,16 @@ import type { IngestedMessage } from '../src/ingest/subscriber.ts';
 import { KafkaBus } from '../src/bus/kafka.ts';
 import { freePort } from '../test/support/net.ts';
 import type { ShotRecord } from '../src/shot.ts';
+import { arm, dbUrl as dbUrlOf, dropDb, fmt, isoMicros, percentile, pipeline as pipelineOn, requireServices, silent, startSimulator, suffix } from './support.ts';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const QUICK = args.quick;
-const { KAFKA_BROKERS, MONGO_URL } = process.env;
-if (!KAFKA_BROKERS || !MONGO_URL) {
-  console.error('bench: KAFKA_BROKERS and MONGO_URL must be set (npm run bench starts local ones)');
-  process.exit(2);
-}
-const silent = pino({ level: 'silent' });
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const suffix = () => randomBytes(4).toString('hex');
-const dbUrl = (name: string) => MONGO_URL.replace(/\/([^/?]*)(\?|$)/, `/${name}$2`);
+const { KAFKA_BROKERS, MONGO_URL } = requireServices('bench');
+const dbUrl = (name: string) => dbUrlOf(MONGO_URL, name);
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
 
-/** `2026-11-25T10:21:47.916729Z` → µs since the epoch (Date.parse stops at ms). */
-function isoMicros(iso: string): number {
-  return Date.parse(iso) * 1000 + Number(iso.slice(23, 26));
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function dropDb(url: string): Promise<void> {
-  const c = new MongoClient(url);
-  await c.db().dropDatabase().catch(() => {});
-  await c.close();
-}
-
 /** A pipeline process (role all, or watcher) with its own data dir, db and topics. */
-async function pipeline(role: 'all' | 'watcher', env: Record<string, string>, onStored: (s: readonly ShotRecord[]) => void) {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
-  const config = loadConfig({ SHOTLINE_PORT: '0', SHOTLINE_ROLE: role, SHOTLINE_DATA_DIR: dir, KAFKA_BROKERS: KAFKA_BROKERS!, ...env });
-  const running = await startShotline(config, silent, { onStored });
-  return {
-    running,
-    async stop() {
-      await running.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+const pipeline = (role: 'all' | 'watcher', env: Record<string, string>, onStored: (s: readonly ShotRecord[]) => void) => pipelineOn(role, KAFKA_BROKERS, env, onStored);
 
 // ---------------------------------------------------------------- trigger
 async function benchTrigger() {
@@ -83,7 +45,7 @@ async function benchTrigger() {
   const p = await pipeline('all', { MONGO_URL: db, SHOTLINE_ZMQ_ENDPOINTS: 'tcp://127.0.0.1:9', SHOTLINE_ZMQ_PUBLISH: `tcp://127.0.0.1:${await freePort()}`, KAFKA_TOPIC: `bench.trigger.${suffix()}` }, () => {});
   const relay = p.running.relay!;
   // Spikes (~5 % of simulated shots) trigger: a realistic mix of quiet messages and shots.
-  await fetch(`${p.running.url}/api/v1/relay/channels/energy_J`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rule: { kind: 'above', above: 3.6 } }) });
+  await arm(p.running.url, 'energy_J', { kind: 'above', above: 3.6 });
   await new Promise((r) => setTimeout(r, 200));
   const limits = { maxBytes: 1 << 20 };
   // Like the socket loop (zeromq.js yields to the event loop every 512 receives), so journal writes complete meanwhile.
@@ -116,7 +78,7 @@ async function benchKafkaToMongo() {
   const N = QUICK ? 20_000 : 100_000;
   const topic = `bench.k2m.${suffix()}`;
   const db = dbUrl(`bench_k2m_${suffix()}`);
-  const bus = new KafkaBus({ brokers: KAFKA_BROKERS!.split(','), shotsTopic: topic, telemetryTopic: `${topic}.t`, clientId: 'bench', logger: silent });
+  const bus = new KafkaBus({ brokers: KAFKA_BROKERS.split(','), shotsTopic: topic, telemetryTopic: `${topic}.t`, clientId: 'bench', logger: silent });
   const gen = new ShotGenerator({ seed: 5 });
   const now = Date.now();
   const shots: ShotRecord[] = Array.from({ length: N }, (_, i) => {
@@ -162,28 +124,6 @@ async function benchKafkaToMongo() {
 }
 
 // ---------------------------------------------------------------- latency
-const SIMULATOR = fileURLToPath(new URL('../src/simulator/main.ts', import.meta.url));
-
-async function startSimulator(endpoint: string, rate: number): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [SIMULATOR, '--endpoint', endpoint, '--rate', String(rate), '--status-every', '0', '--hwm', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (/ on tcp:/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
-  });
-  return {
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGINT');
-      }),
-  };
-}
-
 async function latencyAt(rate: number, seconds: number) {
   const latencies: number[] = [];
   let stored = 0;
@@ -195,7 +135,7 @@ async function latencyAt(rate: number, seconds: number) {
     for (const s of batch) latencies.push((now - isoMicros(s.receivedAt)) / 1000);
     stored += batch.length;
   });
-  await fetch(`${p.running.url}/api/v1/relay/channels/energy_J`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rule: { kind: 'above', above: 0 } }) });
+  await arm(p.running.url, 'energy_J', { kind: 'above', above: 0 });
   await new Promise((r) => setTimeout(r, 1500)); // settings applied, consumer joined
   // The relay's SUB is already connecting; the first messages may be lost to the slow joiner, and only what triggered is compared.
   const sim = await startSimulator(simEndpoint, rate);

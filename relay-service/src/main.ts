@@ -1,8 +1,14 @@
 // `npm start`: reads the environment, starts the configured role, and stops
 // cleanly on Ctrl-C / SIGTERM (ingest stops first, triggered shots are
 // journaled and flushed, then the rest shuts down).
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger, startShotline } from './shotline.ts';
+import module from 'node:module';
+
+// A restarted relay is blind to the laser until it ingests again; reusing
+// compiled code (Node's compile cache, in the OS temp dir) saves ~0.4 s of
+// that. The modules are imported after it is on, hence the dynamic imports.
+module.enableCompileCache?.();
+const { ConfigError, loadConfig } = await import('./config.ts');
+const { createLogger, startShotline } = await import('./shotline.ts');
 
 let config;
 try {

@@ -95,48 +95,50 @@ export class KafkaBus implements Bus {
   }
 
   async consumeShots(groupId: string, handler: ShotBatchHandler): Promise<Subscription> {
-    await this.#ensureTopics();
-    const consumer = new Consumer({
-      ...this.#base(),
-      groupId,
-      deserializers: stringDeserializers,
-      autocommit: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      maxWaitTime: 100,
+    const consumer = new ResilientConsumer({
+      name: 'shots',
+      logger: this.#o.logger,
+      ensureTopics: () => this.#ensureTopics(),
+      consumer: () =>
+        new Consumer({ ...this.#base(), groupId, deserializers: stringDeserializers, autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTime: 100 }),
+      consume: (c) => c.consume({ topics: [this.#o.shotsTopic], mode: 'committed', fallbackMode: 'earliest', autocommit: false }),
+      attach: (stream) => new BatchLoop(stream, handler, this.#o.maxBatch, this.#o.logger),
     });
-    const stream = await consumer.consume({ topics: [this.#o.shotsTopic], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
-    const loop = new BatchLoop(stream, handler, this.#o.maxBatch, this.#o.logger);
-    const close = async () => {
-      this.#closers.delete(close);
-      await loop.stop();
-      await stream.close().catch(() => {});
-      await consumer.close(true).catch(() => {});
-    };
-    this.#closers.add(close);
-    return { close };
+    return this.#track(consumer);
   }
 
   async subscribeTelemetry(handler: (t: Telemetry) => void): Promise<Subscription> {
-    await this.#ensureTopics();
     // A group of its own: every API process sees all telemetry, from now on.
-    const consumer = new Consumer({ ...this.#base(), groupId: `shotline-live-${randomUUID()}`, deserializers: stringDeserializers, maxWaitTime: 100 });
-    const stream = await consumer.consume({ topics: [this.#o.telemetryTopic], mode: 'latest', autocommit: true });
-    stream.on('data', (m: StrMessage) => {
-      try {
-        handler(JSON.parse(m.value) as Telemetry);
-      } catch (err) {
-        this.#o.logger.debug({ err }, 'ignored a telemetry message');
-      }
+    const groupId = `shotline-live-${randomUUID()}`;
+    const consumer = new ResilientConsumer({
+      name: 'telemetry',
+      logger: this.#o.logger,
+      ensureTopics: () => this.#ensureTopics(),
+      consumer: () => new Consumer({ ...this.#base(), groupId, deserializers: stringDeserializers, maxWaitTime: 100 }),
+      consume: (c) => c.consume({ topics: [this.#o.telemetryTopic], mode: 'latest', autocommit: true }),
+      attach: (stream) => {
+        stream.on('data', (m: StrMessage) => {
+          try {
+            handler(JSON.parse(m.value) as Telemetry);
+          } catch (err) {
+            this.#o.logger.debug({ err }, 'ignored a telemetry message');
+          }
+        });
+        return { stop: async () => {}, queued: () => 0 };
+      },
     });
-    stream.on('error', (err) => this.#o.logger.warn({ err }, 'telemetry stream error'));
+    return this.#track(consumer);
+  }
+
+  /** Starts a consumer in the background (it connects, and reconnects, by itself) and closes it with the bus. */
+  #track(consumer: ResilientConsumer): Subscription {
+    consumer.start();
     const close = async () => {
       this.#closers.delete(close);
-      await stream.close().catch(() => {});
-      await consumer.close(true).catch(() => {});
+      await consumer.stop();
     };
     this.#closers.add(close);
-    return { close };
+    return { close, problem: () => consumer.problem(), queued: () => consumer.queued() };
   }
 
   async ping(): Promise<void> {
@@ -152,12 +154,189 @@ export class KafkaBus implements Bus {
   }
 }
 
+type StrStream = MessagesStream<string, string, string, string>;
+type StrConsumer = Consumer<string, string, string, string>;
+
+interface Attached {
+  /** stops handing messages on; waits for the batch in progress */
+  stop(): Promise<void>;
+  queued(): number;
+}
+
+/** Longest wait for a consumer to list topics and join its group. */
+const CONNECT_TIMEOUT_MS = 30_000;
+
+interface ResilientConsumerOptions {
+  /** for logs and readiness: 'shots', 'telemetry' */
+  name: string;
+  logger: Logger;
+  ensureTopics: () => Promise<void>;
+  consumer: () => StrConsumer;
+  consume: (c: StrConsumer) => Promise<StrStream>;
+  /** starts handling a new stream's messages */
+  attach: (stream: StrStream) => Attached;
+}
+
+/**
+ * A consumer that stays consuming. The client's message stream ends for good
+ * on an error it gave up retrying (the broker restarting: fenced leader epoch,
+ * fetch or commit failures), and joining a group fails while the broker is
+ * down. So: connect in the background, and whenever the stream dies close the
+ * consumer and start a new one (with backoff). A new consumer starts from the
+ * committed offsets, so what was not committed is delivered again; the
+ * watcher stores by uid, so that is a no-op.
+ */
+class ResilientConsumer {
+  readonly #o: ResilientConsumerOptions;
+  /** the connection attempt in progress, if any */
+  #attempt: { abandoned: boolean } | null = null;
+  #stopped = false;
+  #running: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #attached: Attached | null = null;
+  #stream: StrStream | null = null;
+  #consumer: StrConsumer | null = null;
+  #problem: string | null = 'joining the consumer group';
+  #problemSince = Date.now();
+  #connects = 0;
+
+  constructor(options: ResilientConsumerOptions) {
+    this.#o = options;
+  }
+
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  /** null while consuming; otherwise why not, and since when */
+  problem(): string | null {
+    if (this.#problem === null) return null;
+    return `${this.#o.name} consumer: ${this.#problem} (for ${Math.round((Date.now() - this.#problemSince) / 1000)} s)`;
+  }
+
+  queued(): number {
+    return this.#attached?.queued() ?? 0;
+  }
+
+  #setProblem(problem: string | null): void {
+    if (problem !== null && this.#problem === null) this.#problemSince = Date.now();
+    this.#problem = problem;
+  }
+
+  async #run(): Promise<void> {
+    let delay = 500;
+    let attempts = 0;
+    while (!this.#stopped) {
+      let step = 'listing topics';
+      try {
+        attempts++;
+        // Bounded: a join can hang when the broker goes away in the middle of it. An
+        // attempt given up closes what it made when it finishes after all (a stray
+        // member would hold partitions that nobody reads).
+        const attempt = { abandoned: false };
+        this.#attempt = attempt;
+        const stream = await deadline(CONNECT_TIMEOUT_MS, (async () => {
+          await this.#o.ensureTopics();
+          if (attempt.abandoned) throw new Error('attempt abandoned');
+          step = 'joining the group';
+          const consumer = this.#o.consumer();
+          this.#consumer = consumer;
+          const joined = await this.#o.consume(consumer);
+          if (attempt.abandoned) {
+            await joined.close().catch(() => {});
+            await withTimeout(consumer.close(true), 5_000).catch(() => {});
+            throw new Error('attempt abandoned');
+          }
+          return joined;
+        })(), () => `${step} took longer than ${CONNECT_TIMEOUT_MS / 1000} s`)
+          .catch((err: unknown) => {
+            attempt.abandoned = true;
+            throw err;
+          })
+          .finally(() => (this.#attempt = null));
+        if (this.#stopped) {
+          await stream.close().catch(() => {});
+          break;
+        }
+        this.#stream = stream;
+        // A listener for the stream's whole life: an 'error' without one would crash the process.
+        stream.on('error', (err: Error) => this.#o.logger.debug({ err, consumer: this.#o.name }, 'Kafka consumer stream error'));
+        const ended = new Promise<Error | null>((resolve) => {
+          stream.once('error', (err: Error) => resolve(err));
+          stream.once('close', () => resolve(null));
+          this.#wake = () => resolve(null);
+        });
+        this.#attached = this.#o.attach(stream);
+        this.#setProblem(null);
+        if (this.#connects++ > 0) this.#o.logger.info({ consumer: this.#o.name, attempts }, 'Kafka consumer reconnected');
+        delay = 500;
+        attempts = 0;
+        const err = await ended;
+        if (this.#stopped) break;
+        this.#setProblem(`stream failed: ${err?.message ?? 'closed'}; reconnecting`);
+        this.#o.logger.warn({ err, consumer: this.#o.name }, 'Kafka consumer stream ended; starting a new consumer (what was not committed is delivered again)');
+      } catch (err) {
+        if (this.#stopped) break;
+        this.#setProblem(`cannot start (${step}): ${(err as Error).message}; retrying`);
+        this.#o.logger.warn({ err, consumer: this.#o.name, step, attempts, retryInMs: delay }, 'Kafka consumer cannot start; retrying');
+      }
+      await this.#teardown();
+      if (this.#stopped) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.#wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.#wake = null;
+      delay = Math.min(delay * 2, 5_000);
+    }
+    await this.#teardown();
+  }
+
+  async #teardown(): Promise<void> {
+    const attached = this.#attached;
+    const stream = this.#stream;
+    const consumer = this.#consumer;
+    this.#attached = null;
+    this.#stream = null;
+    this.#consumer = null;
+    await attached?.stop();
+    await stream?.close().catch(() => {});
+    if (consumer) await withTimeout(consumer.close(true), 5_000).catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#wake?.();
+    // Connecting: give up the attempt (closing its consumer makes the join fail now).
+    if (this.#attempt) {
+      this.#attempt.abandoned = true;
+      const connecting = this.#consumer;
+      if (connecting) void withTimeout(connecting.close(true), 5_000).catch(() => {});
+    }
+    await withTimeout(this.#running ?? Promise.resolve(), 10_000);
+  }
+}
+
+/** Rejects with `why()` if `p` has not settled after `ms`. */
+function deadline<T>(ms: number, p: Promise<T>, why: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why())), ms)))]).finally(() => clearTimeout(timer));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
+
 /**
  * Turns the message stream into batches: messages arriving while a batch is
  * being stored form the next batch. The stream is paused while too many
  * messages wait, so memory stays bounded whatever the backlog in Kafka.
  */
-class BatchLoop {
+class BatchLoop implements Attached {
   #waiting: StrMessage[] = [];
   #running: Promise<void> | null = null;
   #stopped = false;
@@ -180,7 +359,7 @@ class BatchLoop {
       }
       this.#running ??= this.#drain();
     });
-    stream.on('error', (err) => logger.error({ err }, 'Kafka consumer stream error'));
+
   }
 
   async #drain(): Promise<void> {
@@ -210,7 +389,7 @@ class BatchLoop {
       // Not awaited: the client flushes commits from its fetch loop, which a
       // paused stream does not run, so awaiting here could wait forever.
       commitBatch(messages).catch((err) => this.#logger.warn({ err }, 'offset commit failed; the batch will be delivered again'));
-      if (this.#paused && this.#waiting.length < this.#max) {
+      if (this.#paused && this.#waiting.length < this.#max && !this.#stopped) {
         this.#paused = false;
         this.#stream.resume();
       }
@@ -218,9 +397,14 @@ class BatchLoop {
     this.#running = null;
   }
 
+  queued(): number {
+    return this.#waiting.length;
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#running;
+    this.#waiting = [];
   }
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ShotJournal } from '../spool/journal.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Bus } from './types.ts';
+import type { ShotRecord } from '../shot.ts';
 
 export class ShotSender {
   readonly #journal: ShotJournal;
@@ -17,6 +18,8 @@ export class ShotSender {
   #loop: Promise<void> | null = null;
   #stopping = false;
   lastError: string | null = null;
+  /** when sending started failing (epoch ms), while it fails */
+  failingSince: number | null = null;
   connected = false;
 
   constructor(options: { journal: ShotJournal; bus: Bus; metrics: Metrics; logger: Logger; maxBatch?: number; lingerMs?: number }) {
@@ -40,7 +43,18 @@ export class ShotSender {
   async #run(): Promise<void> {
     let delay = 100;
     while (true) {
-      let batch = this.#journal.pending(this.#maxBatch);
+      let batch: ShotRecord[];
+      try {
+        batch = await this.#journal.next(this.#maxBatch);
+      } catch (err) {
+        // Reading unsent shots back from disk failed: nothing is dropped, try again.
+        this.#logger.error({ err }, 'cannot read unsent shots from the journal; retrying');
+        this.lastError = `journal: ${(err as Error).message}`;
+        this.failingSince ??= Date.now();
+        if (this.#stopping) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
       if (batch.length === 0) {
         if (this.#stopping) return;
         await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -61,12 +75,14 @@ export class ShotSender {
         if (!this.connected) this.#logger.info({ pending: this.#journal.pendingCount }, 'bus reachable: sending journaled shots');
         this.connected = true;
         this.lastError = null;
+        this.failingSince = null;
         delay = 100;
       } catch (err) {
         this.#metrics.produceErrors.inc();
         if (this.connected || this.lastError === null) this.#logger.warn({ err, pending: this.#journal.pendingCount }, 'bus unreachable: shots wait in the journal');
         this.connected = false;
         this.lastError = (err as Error).message;
+        this.failingSince ??= Date.now();
         if (this.#stopping) return;
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, delay);

@@ -18,7 +18,8 @@ export interface RelayStatus {
   gaps: number;
   triggers: number;
   lastShotNumber: number;
-  spool: { pendingShots: number; pendingBytes: number; maxBytes: number };
+  /** `full`: new shots are refused until Kafka takes some; `refused`: since start */
+  spool: { pendingShots: number; pendingBytes: number; maxBytes: number; full?: boolean; refused?: number };
   kafka: { connected: boolean; lastError: string | null };
   /** channel name → local trigger count since its last reset */
   counters: Record<string, number>;
@@ -32,6 +33,10 @@ export interface ShotBatchHandler {
 
 export interface Subscription {
   close(): Promise<void>;
+  /** null while consuming; otherwise why not (joining, broker unreachable, reconnecting) */
+  problem?(): string | null;
+  /** messages received and waiting to be handled (bounded) */
+  queued?(): number;
 }
 
 export interface Bus {
@@ -40,6 +45,7 @@ export interface Bus {
   publishShots(shots: readonly ShotRecord[]): Promise<void>;
   /** Fire and forget; never throws. */
   publishTelemetry(t: Telemetry): void;
+  /** Resolves at once; a Kafka consumer joins its group (and rejoins after failures) in the background, see `problem()`. */
   consumeShots(groupId: string, handler: ShotBatchHandler): Promise<Subscription>;
   subscribeTelemetry(handler: (t: Telemetry) => void): Promise<Subscription>;
   /** Resolves when the bus can be reached; rejects with the reason otherwise. */

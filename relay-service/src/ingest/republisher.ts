@@ -106,6 +106,11 @@ export class Republisher {
     this.#log.info({ endpoint: this.#bound, sendHwm: this.#sendHwm, noDrop: this.#noDrop }, 'republishing laser messages');
   }
 
+  /** Send high-water mark per subscriber, in messages. */
+  get sendHwm(): number {
+    return this.#sendHwm;
+  }
+
   /** The endpoint actually bound (with the real port when bound to `:*`). */
   get endpoint(): string {
     return this.#bound ?? this.#endpoint;

@@ -14,11 +14,15 @@ export type LiveStream = (typeof LIVE_STREAMS)[number];
 const SAMPLE_ABOVE = 256 * 1024;
 /** Bytes queued above which the client is closed as too slow. */
 const CLOSE_ABOVE = 4 * 1024 * 1024;
+/** A client skipped (sampled) without a break for this long is closed as too slow: a stalled viewer must not hold its buffer for ever. */
+const CLOSE_AFTER_BEHIND_MS = 30_000;
 
 interface Client {
   socket: WebSocket;
   streams: Set<LiveStream>;
   dropped: number;
+  /** since when every message to it has been skipped (0: it is keeping up) */
+  behindSince: number;
   channelsDirty: boolean;
   statusDirty: boolean;
 }
@@ -36,6 +40,11 @@ export class LiveHub {
     this.#timer = setInterval(() => this.#tick(), Math.max(1, Math.round(1000 / options.channelHz)));
     this.#timer.unref();
     options.metrics.gauge('shotline_live_clients', 'Connected live viewers', () => this.#clients.size);
+    options.metrics.gauge('shotline_live_buffered_bytes', `Bytes queued for live viewers, all clients (each bounded: sampled above ${SAMPLE_ABOVE}, closed above ${CLOSE_ABOVE})`, () => {
+      let sum = 0;
+      for (const c of this.#clients) sum += c.socket.bufferedAmount;
+      return sum;
+    });
   }
 
   get clientCount(): number {
@@ -43,7 +52,7 @@ export class LiveHub {
   }
 
   add(socket: WebSocket, streams: readonly LiveStream[]): void {
-    const client: Client = { socket, streams: new Set(streams), dropped: 0, channelsDirty: this.#valuesAt !== null, statusDirty: this.#status !== null };
+    const client: Client = { socket, streams: new Set(streams), dropped: 0, behindSince: 0, channelsDirty: this.#valuesAt !== null, statusDirty: this.#status !== null };
     this.#clients.add(client);
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => this.#clients.delete(client));
@@ -93,7 +102,8 @@ export class LiveHub {
 
   #send(c: Client, stream: LiveStream | 'hello', text: string): boolean {
     const queued = c.socket.bufferedAmount;
-    if (queued > CLOSE_ABOVE) {
+    const stalled = c.behindSince !== 0 && Date.now() - c.behindSince > CLOSE_AFTER_BEHIND_MS;
+    if (queued > CLOSE_ABOVE || (queued > SAMPLE_ABOVE && stalled)) {
       this.#metrics.liveDisconnects.inc();
       this.#clients.delete(c);
       c.socket.close(1013, 'too slow: live messages backed up');
@@ -101,9 +111,11 @@ export class LiveHub {
     }
     if (queued > SAMPLE_ABOVE && stream !== 'hello') {
       c.dropped++;
+      if (c.behindSince === 0) c.behindSince = Date.now();
       this.#metrics.liveDrops.inc({ stream });
       return false;
     }
+    c.behindSince = 0;
     c.socket.send(text);
     return true;
   }

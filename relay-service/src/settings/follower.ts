@@ -32,12 +32,17 @@ export class SettingsFollower {
   }
 
   async start(): Promise<void> {
+    let cached = false;
     try {
       this.#apply(JSON.parse(await readFile(this.#cachePath, 'utf8')) as RelaySettings);
+      cached = true;
     } catch {
       // no cache yet
     }
-    await this.#poll();
+    // With cached settings the relay starts at once; the store is asked in the background
+    // (a restart while the store is down must not keep the relay from ingesting).
+    const first = this.#poll();
+    if (!cached) await first;
     this.#service.on('change', this.#listener);
     this.#timer = setInterval(() => void this.#poll(), this.#pollMs);
     this.#timer.unref();

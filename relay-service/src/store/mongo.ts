@@ -280,6 +280,9 @@ async function retryUpsert<R>(upsert: boolean, run: () => Promise<R>): Promise<R
   }
 }
 
+/** Readiness probes give up on a ping after this long (the driver itself waits serverSelectionTimeoutMS). */
+const PING_TIMEOUT_MS = 1_500;
+
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
   readonly dbName: string;
@@ -287,6 +290,10 @@ export class MongoStore implements Store {
   readonly #db: Db;
   readonly #collections = new Map<string, DriverCollection<Raw>>();
   readonly #logger: StoreLogger;
+  /** while the driver's monitor sees the server down: since when, and why */
+  #unreachable: { since: string; reason: string } | null = null;
+  #closing = false;
+  #reconnecting: Promise<void> | null = null;
 
   /** Use createMongoStore. */
   constructor(client: MongoClient, dbName: string, logger: StoreLogger) {
@@ -294,10 +301,19 @@ export class MongoStore implements Store {
     this.dbName = dbName;
     this.#db = client.db(dbName);
     this.#logger = logger;
-    // Losing and regaining the server, once per change (the driver reconnects by itself).
+    // The driver reconnects by itself to a server it once reached, but when its very first
+    // connection fails (a service started while MongoDB is down) it closes its topology for
+    // good: every later operation fails with "Topology is closed". Then connect again.
+    client.on('topologyClosed', () => this.#reconnect());
+    // Losing and regaining the server, once per change.
     client.on('serverDescriptionChanged', (event) => {
       const was = event.previousDescription.type;
       const now = event.newDescription.type;
+      if (now === 'Unknown' && event.newDescription.error) {
+        this.#unreachable = { since: this.#unreachable?.since ?? new Date().toISOString(), reason: `${event.address}: ${event.newDescription.error.message}` };
+      } else if (now !== 'Unknown') {
+        this.#unreachable = null;
+      }
       if (was !== 'Unknown' && now === 'Unknown') {
         this.#logger.warn({ server: event.address, err: event.newDescription.error?.message }, 'mongodb store: server unreachable');
       } else if (was === 'Unknown' && now !== 'Unknown') {
@@ -316,11 +332,46 @@ export class MongoStore implements Store {
     return new MongoCollection<T>(coll);
   }
 
+  /** Resolves when the server answers; otherwise rejects saying why (what the driver last saw, and since when) within PING_TIMEOUT_MS. */
   async ping(): Promise<void> {
-    await this.#db.command({ ping: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.#db.command({ ping: 1 }),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS))),
+      ]);
+    } catch (err) {
+      const down = this.#unreachable;
+      throw new Error(down ? `unreachable since ${down.since} (${down.reason})` : (err as Error).message, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #reconnect(): void {
+    if (this.#closing || this.#reconnecting) return;
+    this.#reconnecting = (async () => {
+      let delay = 250;
+      // let the failed connect() that closed the topology finish first
+      await new Promise((r) => setTimeout(r, delay));
+      while (!this.#closing) {
+        try {
+          await this.#client.connect();
+          this.#unreachable = null;
+          this.#logger.info({}, 'mongodb store: connected');
+          return;
+        } catch (err) {
+          if (this.#closing) return;
+          this.#unreachable = { since: this.#unreachable?.since ?? new Date().toISOString(), reason: (err as Error).message };
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 5_000);
+        }
+      }
+    })().finally(() => (this.#reconnecting = null));
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     try {
       await this.#client.close();
     } catch (err) {

@@ -13,7 +13,7 @@ import type { RelaySettings } from '../settings/types.ts';
 import type { ShotJournal } from '../spool/journal.ts';
 import type { ShotRecord } from '../shot.ts';
 import { ZmqIngest, type IngestedMessage } from '../ingest/subscriber.ts';
-import { DebugBuffer } from '../ingest/debug-buffer.ts';
+import { DebugBuffer, RateLimitedLog } from '../ingest/debug-buffer.ts';
 import { extractChannels, readLaserCounter, readLaserTime } from '../ingest/decoder.ts';
 import { Republisher } from '../ingest/republisher.ts';
 import { compileSettings, evaluate, type CompiledSettings } from './engine.ts';
@@ -65,6 +65,9 @@ export class Relay {
   #held: Held[] = [];
   #heldHead = 0;
   #triggers = 0;
+  /** triggered shots refused since start because the spool was full */
+  #refused = 0;
+  readonly #refuseLog: RateLimitedLog;
   readonly #startedAt = new Date().toISOString();
 
   constructor(options: RelayOptions) {
@@ -95,6 +98,7 @@ export class Relay {
     });
     this.#settings = this.#follower.current;
     this.#compiled = compileSettings(this.#settings);
+    this.#refuseLog = new RateLimitedLog({ logger: this.#log, max: 100, intervalMs: 60_000, level: 'error' });
 
     const m = options.metrics;
     m.gauge('shotline_spool_pending_shots', 'Triggered shots journaled but not yet acknowledged by the bus', () => options.journal.pendingCount);
@@ -103,6 +107,13 @@ export class Relay {
     m.gauge('shotline_shot_counter', 'Last shot number used', () => options.journal.lastShotNumber);
     m.gauge('shotline_republish_queue_depth', 'Messages waiting to be republished (behind a journal write, or for the socket)', () => this.#held.length - this.#heldHead + this.#republisher.stats().queueDepth);
     m.gauge('shotline_zmq_connected_endpoints', 'Laser endpoints currently connected', () => this.#ingest.stats().endpoints.filter((e) => e.connected).length);
+    m.gauge('shotline_zmq_reconnects', 'Reconnections to laser endpoints since start (what the laser sent meanwhile is lost: see the gap counter)', () => this.#ingest.stats().endpoints.reduce((a, e) => a + e.reconnects, 0));
+    m.gauge('shotline_zmq_disconnects', 'Lost connections to laser endpoints since start', () => this.#ingest.stats().endpoints.reduce((a, e) => a + e.disconnects, 0));
+    m.gauge('shotline_laser_counter_resets', "Times the laser's own counter went backwards (laser restarted) since start", () => this.#ingest.stats().counterResets);
+    m.gauge('shotline_zmq_receive_hwm', 'Receive high-water mark per laser SUB socket (messages; SHOTLINE_ZMQ_RCVHWM)', () => config.zmqReceiveHwm);
+    m.gauge('shotline_republish_send_hwm', 'Send high-water mark per republish subscriber (messages)', () => this.#republisher.sendHwm);
+    m.gauge('shotline_journal_write_queue', 'Triggered shots waiting for their journal write (fdatasync)', () => options.journal.stats().writeQueue);
+    m.gauge('shotline_spool_in_memory_shots', 'Unsent shots held in memory (the rest are read back from disk)', () => options.journal.stats().inMemory);
   }
 
   async start(): Promise<void> {
@@ -141,7 +152,19 @@ export class Relay {
     channels.delete(this.#o.config.laserTimeField);
     for (const [name, value] of channels) this.#latest.set(name, value);
     this.#latestDirty = true;
-    const crossed = evaluate(this.#compiled, channels);
+    let crossed = evaluate(this.#compiled, channels);
+    if (crossed !== null && this.#o.journal.full) {
+      // Bounded spool: Kafka has been away so long that SHOTLINE_SPOOL_MAX_BYTES of shots wait.
+      // The shot gets no number; it is counted, alarmed on /readyz, and its values logged.
+      this.#refused++;
+      this.#o.metrics.spoolRefused.inc();
+      const laserCounter = readLaserCounter(msg.payload, this.#o.config.laserCounterField);
+      this.#refuseLog.log(
+        { laserCounter, receivedAt: msg.receivedAt, triggeredBy: crossed, channels: Object.fromEntries(channels), refused: this.#refused },
+        'spool full (Kafka unreachable, SHOTLINE_SPOOL_MAX_BYTES reached): triggered shot REFUSED, not numbered; its values are in this log line',
+      );
+      crossed = null;
+    }
     if (crossed === null) {
       if (this.#held.length === this.#heldHead) this.#republisher.publishRaw(msg.topic, msg.raw);
       else this.#hold({ topic: msg.topic, body: msg.raw, ready: true });
@@ -233,18 +256,29 @@ export class Relay {
       gaps: ingest.gaps,
       triggers: this.#triggers,
       lastShotNumber: spool.lastShotNumber,
-      spool: { pendingShots: spool.pendingShots, pendingBytes: spool.pendingBytes, maxBytes: spool.maxBytes },
+      spool: { pendingShots: spool.pendingShots, pendingBytes: spool.pendingBytes, maxBytes: spool.maxBytes, full: this.#o.journal.full, refused: this.#refused },
       kafka: { connected: this.#sender.connected, lastError: this.#sender.lastError },
       counters: this.#counters.snapshot(),
       settingsVersion: this.#settings.version,
     };
   }
 
-  /** Readiness: the bus takes shots and the spool is not filling up. */
+  /** Readiness: the bus takes shots and the spool is not filling up (alarm at 80 %, refusing shots at 100 %). */
   checkBus(): void {
     const spool = this.#o.journal.stats();
-    if (spool.pendingBytes > spool.maxBytes * 0.8) throw new Error(`spool ${Math.round((100 * spool.pendingBytes) / spool.maxBytes)}% full (${spool.pendingShots} shots waiting)`);
-    if (!this.#sender.connected && this.#sender.lastError) throw new Error(`${this.#sender.lastError}; ${spool.pendingShots} shots waiting in the spool`);
+    // shots still waiting for their journal write count too
+    const shots = spool.pendingShots + spool.writeQueue;
+    const bytes = spool.pendingBytes + spool.writeQueueBytes;
+    const percent = Math.round((100 * bytes) / spool.maxBytes);
+    const problems: string[] = [];
+    if (this.#o.journal.full) problems.push(`spool FULL (${shots} shots, ${percent}% of SHOTLINE_SPOOL_MAX_BYTES): new shots are refused, ${this.#refused} so far`);
+    else if (bytes > spool.maxBytes * 0.8) problems.push(`spool ${percent}% full (${shots} shots waiting); at 100% new shots are refused`);
+    else if (this.#refused > 0 && !this.#sender.connected) problems.push(`${this.#refused} shots refused while the spool was full`);
+    if (!this.#sender.connected && this.#sender.lastError) {
+      const since = this.#sender.failingSince === null ? '' : ` for ${Math.round((Date.now() - this.#sender.failingSince) / 1000)} s`;
+      problems.push(`cannot send shots to Kafka${since} (${this.#sender.lastError}); ${shots} shots wait in the spool (${percent}% of SHOTLINE_SPOOL_MAX_BYTES), sent in order when it returns`);
+    }
+    if (problems.length > 0) throw new Error(problems.join('; '));
   }
 
   /** Stops ingest first, then lets every triggered shot reach the journal and (if it can) the bus. */
@@ -255,6 +289,7 @@ export class Relay {
     this.#follower.stop();
     await this.#sender.stop();
     await this.#counters.save().catch(() => {});
+    this.#refuseLog.flush();
     await this.#republisher.close();
     this.#log.info({ lastShotNumber: this.#o.journal.lastShotNumber, unsent: this.#o.journal.pendingCount }, 'relay stopped');
   }

@@ -17,6 +17,7 @@ export class Watcher {
   #subscription: Subscription | null = null;
   /** why the last write failed, while it keeps failing */
   lastError: string | null = null;
+  #failingSince = 0;
   lastStoredAt: string | null = null;
 
   constructor(options: { bus: Bus; shots: ShotRepository; metrics: Metrics; logger: Logger; groupId: string; onStored: (shots: ShotRecord[]) => void }) {
@@ -26,6 +27,18 @@ export class Watcher {
     this.#logger = options.logger;
     this.#groupId = options.groupId;
     this.#onStored = options.onStored;
+    options.metrics.gauge('shotline_watcher_queue_depth', 'Shots received from the bus and waiting to be stored (bounded: the consumer pauses)', () => this.#subscription?.queued?.() ?? 0);
+  }
+
+  /** Readiness: throws why shots are not being stored (store failing, consumer not consuming), if they are not. */
+  check(): void {
+    if (this.lastError) {
+      const seconds = Math.round((Date.now() - this.#failingSince) / 1000);
+      const queued = this.#subscription?.queued?.() ?? 0;
+      throw new Error(`cannot store shots for ${seconds} s: ${this.lastError}; ${queued} shots waiting, offsets not committed, retrying with backoff`);
+    }
+    const problem = this.#subscription?.problem?.() ?? null;
+    if (problem) throw new Error(problem);
   }
 
   async start(): Promise<void> {
@@ -45,6 +58,7 @@ export class Watcher {
       this.lastStoredAt = new Date().toISOString();
     } catch (err) {
       this.#metrics.storeErrors.inc();
+      if (!this.lastError) this.#failingSince = Date.now();
       this.lastError = (err as Error).message;
       throw err;
     }

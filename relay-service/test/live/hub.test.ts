@@ -77,4 +77,37 @@ describe('live hub', () => {
     const text = await metrics.registry.metrics();
     assert.match(text, /^shotline_live_slow_disconnects_total 1$/m);
   });
+  it('closes a stalled client that has been skipped for 30 s, even though its buffer stays small', (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    const metrics = createMetrics();
+    hub = new LiveHub({ metrics, channelHz: 10 });
+    const stalled = new Socket();
+    hub.add(stalled as unknown as WebSocket, ['shots']);
+    stalled.bufferedAmount = 300 * 1024; // sampled, far from the 4 MiB limit
+    hub.publishShots([shot(1)]);
+    t.mock.timers.tick(29_000);
+    hub.publishShots([shot(2)]);
+    assert.equal(stalled.closed, null, 'behind for 29 s: still connected');
+    t.mock.timers.tick(2_000);
+    hub.publishShots([shot(3)]);
+    assert.equal((stalled.closed as Socket['closed'])?.code, 1013, 'closed once behind for more than 30 s');
+    assert.equal(hub.clientCount, 0);
+  });
+
+  it('a client that catches up is not closed later', (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+    hub = new LiveHub({ metrics: createMetrics(), channelHz: 10 });
+    const s = new Socket();
+    hub.add(s as unknown as WebSocket, ['shots']);
+    s.bufferedAmount = 300 * 1024;
+    hub.publishShots([shot(1)]);
+    s.bufferedAmount = 0;
+    t.mock.timers.tick(20_000);
+    hub.publishShots([shot(2)]);
+    s.bufferedAmount = 300 * 1024;
+    t.mock.timers.tick(20_000);
+    hub.publishShots([shot(3)]);
+    assert.equal(s.closed, null);
+    assert.deepEqual(s.sent.filter((m) => m.type === 'shot').map((m) => m.shot.shotNumber), [2]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readdir, appendFile } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, appendFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShotJournal } from '../../src/spool/journal.ts';
@@ -93,5 +93,73 @@ describe('shot journal (counter and spool)', () => {
     assert.equal(j.stats().pendingBytes > 0, true);
     assert.equal(j.stats().segments, 1);
     await j.close();
+  });
+  it('keeps only a window of unsent shots in memory and reads the rest back from disk, in order, across segments and restarts', async () => {
+    const opts = { maxBytes: 1 << 20, memoryRecords: 10, segmentBytes: 2_000 };
+    const j = await ShotJournal.open(dir, opts);
+    for (let i = 0; i < 10; i++) await appendShots(j, 10); // ten writes, so several segments
+    assert.equal(j.pendingCount, 100);
+    assert.equal(j.stats().inMemory, 10, 'the window');
+    assert.equal(j.pending(1000).length, 10);
+    assert.ok(j.stats().segments > 3, 'several segments');
+    // The sender's loop: take a batch, ack it, take the next.
+    const sent: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const batch = await j.next(7);
+      assert.ok(j.stats().inMemory <= 10);
+      sent.push(...batch.map((s) => s.shotNumber));
+      j.ack(batch.at(-1)!.shotNumber);
+    }
+    assert.deepEqual(sent, Array.from({ length: 28 }, (_, i) => i + 1));
+    await appendShots(j, 5); // 101..105 go behind the spilled ones
+    await j.close();
+
+    const k = await ShotJournal.open(dir, opts);
+    assert.equal(k.pendingCount, 77);
+    assert.equal(k.stats().inMemory, 10);
+    const rest: number[] = [];
+    while (k.pendingCount > 0) {
+      const batch = await k.next(9);
+      rest.push(...batch.map((s) => s.shotNumber));
+      k.ack(batch.at(-1)!.shotNumber);
+    }
+    assert.deepEqual(rest, Array.from({ length: 77 }, (_, i) => i + 29));
+    assert.equal(k.stats().pendingBytes, 0);
+    assert.equal(k.nextShotNumber(), 106);
+    await k.close();
+  });
+
+  it('is bounded: full once the unsent (and queued) shots reach maxBytes, free again when Kafka takes some', async () => {
+    const j = await ShotJournal.open(dir, { maxBytes: 4_000 });
+    let n = 0;
+    const writes: Promise<void>[] = [];
+    while (!j.full) {
+      n = j.nextShotNumber();
+      writes.push(j.append(shot(n)));
+    }
+    assert.ok(n > 5 && n < 40, `full after ${n} shots of ~200 bytes`);
+    await Promise.all(writes);
+    assert.equal(j.full, true);
+    assert.ok(j.stats().pendingBytes >= 4_000);
+    j.ack(Math.floor(n / 2));
+    assert.equal(j.full, false);
+    await j.close();
+  });
+
+  it('a segment file left empty by a crash right after its creation neither hides nor deletes the shots written after the restart', async () => {
+    const j = await ShotJournal.open(dir, { maxBytes: 1 << 20 });
+    await appendShots(j, 10);
+    j.ack(10);
+    await j.close();
+    // the crash: the next segment was created, nothing written to it yet
+    await writeFile(join(dir, '000000000011.jsonl'), '');
+    const k = await ShotJournal.open(dir, { maxBytes: 1 << 20 });
+    assert.deepEqual(await appendShots(k, 2), [11, 12]);
+    k.ack(11); // 12 is not acknowledged
+    await k.close();
+    const l = await ShotJournal.open(dir, { maxBytes: 1 << 20 });
+    assert.deepEqual(l.pending(10).map((s) => s.shotNumber), [12], 'shot 12 is still waiting to be sent');
+    assert.equal(l.nextShotNumber(), 13, 'and its number is not handed out again');
+    await l.close();
   });
 });
