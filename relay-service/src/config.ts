@@ -27,6 +27,8 @@ interface VarSpec {
   /** turns the raw string into the value the schema checks */
   parse?: (raw: string) => unknown;
   doc: string;
+  /** never shown in an error message */
+  secret?: boolean;
 }
 
 const list = (raw: string) =>
@@ -71,11 +73,24 @@ export const VARIABLES = {
   settingsPollMs: { env: 'SHOTLINE_SETTINGS_POLL_MS', default: '1000', parse: num, schema: Type.Integer({ minimum: 50 }), doc: 'how often a separate relay re-reads thresholds and campaign from the store' },
   liveChannelHz: { env: 'SHOTLINE_LIVE_CHANNEL_HZ', default: '10', parse: num, schema: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }), doc: 'channel-value updates per second per live client' },
   debugBufferSize: { env: 'SHOTLINE_DEBUG_BUFFER', default: '200', parse: num, schema: Type.Integer({ minimum: 1, maximum: 100000 }), doc: 'raw messages kept for the debug view' },
-  spoolMaxBytes: { env: 'SHOTLINE_SPOOL_MAX_BYTES', default: String(256 * 1024 * 1024), parse: num, schema: Type.Integer({ minimum: 1024 }), doc: 'bound of the on-disk shot journal awaiting Kafka' },
+  adminToken: {
+    env: 'SHOTLINE_ADMIN_TOKEN',
+    secret: true,
+    schema: Type.String({ minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }),
+    doc: 'the first admin API token (16 to 256 printable ASCII characters, no spaces); unset: one is generated into <data dir>/admin-token when no token exists',
+  },
+  corsOrigins: {
+    env: 'SHOTLINE_CORS_ORIGINS',
+    default: '',
+    parse: list,
+    schema: Type.Array(Type.String({ pattern: '^https?://[^/\\s,]+$', description: 'scheme://host[:port], no path' })),
+    doc: "browser origins allowed to call the API cross-origin (Grafana's, e.g. https://grafana.lab:3000), comma-separated; unset: none",
+  },
+  spoolMaxBytes: { env: 'SHOTLINE_SPOOL_MAX_BYTES', default: String(256 * 1024 * 1024), parse: num, schema: Type.Integer({ minimum: 1024 }), doc: 'bound of the on-disk shot journal awaiting Kafka: /readyz alarms at 80 %, new shots are refused at 100 %' },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof VARIABLES;
-type Optional = 'mongoUrl' | 'kafkaBrokers' | 'zmqEndpoints';
+type Optional = 'mongoUrl' | 'kafkaBrokers' | 'zmqEndpoints' | 'adminToken';
 export type Config = { [K in Exclude<keyof Vars, Optional>]: Static<Vars[K]['schema']> } & {
   [K in Optional]?: Static<Vars[K]['schema']>;
 };
@@ -95,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const first = Value.Errors(spec.schema, value).First();
     if (first) {
       const where = first.path ? ` (at ${first.path})` : '';
-      problems.push(`${spec.env}=${JSON.stringify(raw)}: ${first.message}${where}`);
+      problems.push(`${spec.env}=${spec.secret ? '<hidden>' : JSON.stringify(raw)}: ${first.message}${where}`);
       continue;
     }
     out[key] = value;

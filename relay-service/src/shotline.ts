@@ -27,8 +27,23 @@ import { buildApp, type App } from './api/server.ts';
 import type { ReadinessCheck } from './api/health.ts';
 import { seedSimulatorSettings } from './settings/seed.ts';
 import type { ShotRecord } from './shot.ts';
+import { TokenService } from './auth/tokens.ts';
+import { ShotSheets, type ChoiceSource } from './sheets/index.ts';
+import { ChoiceService } from './choices/service.ts';
+import { ChoiceSyncer, ChoiceSyncScheduler } from './choices/sync.ts';
+import { SearchService } from './search/service.ts';
+import { sheetLayoutColumns } from './search/layouts.ts';
 
 export const VERSION = '0.1.0';
+
+/** How long start-up waits for the store (indexes, the journal's floor) before going on without it. */
+const STORE_WAIT_MS = 1_500;
+
+/** The promise's value, or undefined if it takes longer than `ms` (it goes on in the background). */
+function within<T>(ms: number, p: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
+}
 
 export interface Shotline {
   config: Config;
@@ -47,6 +62,8 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 export interface ShotlineHooks {
   /** after the watcher stored a batch (the store acknowledged it) */
   onStored?: (shots: readonly ShotRecord[]) => void;
+  /** where shot sheets look up choice lists (default: the stored choice lists, src/choices/) */
+  choices?: ChoiceSource;
 }
 
 export async function startShotline(config: Config, logger: Logger = createLogger(config), hooks: ShotlineHooks = {}): Promise<Shotline> {
@@ -69,7 +86,14 @@ export async function startShotline(config: Config, logger: Logger = createLogge
 
     const shots = new ShotRepository(store);
     const settings = new SettingsService(store);
-    await Promise.all([shots.init(), settings.init()]).catch((err) => logger.warn({ err }, 'could not create indexes now; will work without them until the next start'));
+    const tokens = new TokenService(store);
+    // Shot sheets: served by the api, and the watcher makes their drafts.
+    const choiceLists = runs.api || runs.watcher ? new ChoiceService(store) : undefined;
+    const choices = hooks.choices ?? choiceLists;
+    const sheets = runs.api || runs.watcher ? new ShotSheets({ store, shots, settings, logger: logger.child({ component: 'sheets' }), ...(choices && { choices }) }) : undefined;
+    // Bounded: with the store down, a restarting relay must not wait for it before ingesting (it goes on in the background).
+    await within(STORE_WAIT_MS, Promise.all([shots.init(), settings.init(), tokens.init(), sheets?.init(), choiceLists?.init()]).catch((err) => logger.warn({ err }, 'could not create indexes now; will work without them until the next start')));
+    stops.push(await bootstrapTokens(tokens, config, dataDir, logger));
 
     const bus: Bus = config.kafkaBrokers
       ? new KafkaBus({ brokers: config.kafkaBrokers, shotsTopic: config.kafkaTopic, telemetryTopic: config.kafkaTelemetryTopic, clientId: `shotline-${role}-${hostname()}`, logger })
@@ -83,14 +107,14 @@ export async function startShotline(config: Config, logger: Logger = createLogge
 
     let watcher: Watcher | undefined;
     if (runs.watcher) {
-      watcher = new Watcher({ bus, shots, metrics, logger: logger.child({ component: 'watcher' }), groupId: config.kafkaGroup, onStored: (batch) => {
+      watcher = new Watcher({ bus, shots: sheets ? sheets.watcherShots() : shots, metrics, logger: logger.child({ component: 'watcher' }), groupId: config.kafkaGroup, onStored: (batch) => {
         hub?.publishShots(batch);
         hooks.onStored?.(batch);
       } });
       await watcher.start();
       stops.push(() => watcher!.stop());
       const w = watcher;
-      checks.push({ name: 'watcher', check: () => { if (w.lastError) throw new Error(`cannot store shots: ${w.lastError}`); } });
+      checks.push({ name: 'watcher', check: () => w.check() });
     } else if (hub) {
       const poller = new StoredShotPoller({ shots, onShots: (batch) => hub.publishShots(batch), intervalMs: 250, logger });
       poller.start();
@@ -112,7 +136,7 @@ export async function startShotline(config: Config, logger: Logger = createLogge
         logger.warn({ endpoint: config.simulatorEndpoint, rate: config.simulatorRate }, 'laser simulator ON: no SHOTLINE_ZMQ_ENDPOINTS configured, shots are simulated');
         await seedSimulatorSettings(settings, logger);
       }
-      const journal = await ShotJournal.open(join(dataDir, 'journal'), { maxBytes: config.spoolMaxBytes, floor: await shots.highestShotNumber().catch(() => 0) });
+      const journal = await ShotJournal.open(join(dataDir, 'journal'), { maxBytes: config.spoolMaxBytes, floor: (await within(STORE_WAIT_MS, shots.highestShotNumber().catch(() => 0))) ?? 0 });
       stops.push(() => journal.close());
       relay = new Relay({
         config,
@@ -131,7 +155,15 @@ export async function startShotline(config: Config, logger: Logger = createLogge
       checks.push({ name: 'bus', check: () => r.checkBus() });
     }
 
-    const app = await buildApp({ logger, metrics, checks, settings, shots, version: VERSION, ...(hub && { hub }), ...(relay && { relay }) });
+    // Choice lists sync from the wiki in the background of the api (never in the way of anything else).
+    const syncer = runs.api && choiceLists ? new ChoiceSyncer({ choices: choiceLists, logger: logger.child({ component: 'choices' }) }) : undefined;
+    if (syncer && choiceLists) {
+      const scheduler = new ChoiceSyncScheduler({ choices: choiceLists, syncer, logger: logger.child({ component: 'choices' }) });
+      scheduler.start();
+      stops.push(() => scheduler.stop());
+    }
+    const search = runs.api ? { search: new SearchService(store), ...(sheets && { layouts: sheetLayoutColumns(sheets) }) } : undefined;
+    const app = await buildApp({ logger, metrics, checks, settings, shots, tokens, version: VERSION, corsOrigins: config.corsOrigins, ...(hub && { hub }), ...(relay && { relay }), ...(runs.api && sheets && { sheets }), ...(search && { search }), ...(syncer && choiceLists && { choices: { choices: choiceLists, syncer } }) });
     await app.listen({ host: config.host, port: config.port });
     stops.push(() => app.close());
     const address = app.server.address();
@@ -143,4 +175,39 @@ export async function startShotline(config: Config, logger: Logger = createLogge
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The first admin token (SHOTLINE_ADMIN_TOKEN, or one generated into the data
+ * dir). When the store does not answer yet, retried in the background so the
+ * role still starts; returns how to stop retrying.
+ */
+async function bootstrapTokens(tokens: TokenService, config: Config, dataDir: string, logger: Logger): Promise<() => Promise<void>> {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (): Promise<boolean> => {
+    try {
+      await tokens.bootstrap({ adminToken: config.adminToken, dataDir, logger });
+      return true;
+    } catch (err) {
+      logger.warn({ err }, 'could not set up the first admin API token yet; retrying every 5 s');
+      return false;
+    }
+  };
+  const retry = () => {
+    timer = setTimeout(() => {
+      void attempt().then((ok) => {
+        if (!ok && !stopped) retry();
+      });
+    }, 5000);
+    timer.unref();
+  };
+  // Bounded wait (a relay restarting while the store is down must start ingesting); a failure still schedules the retries.
+  await within(STORE_WAIT_MS, attempt().then((ok) => {
+    if (!ok && !stopped) retry();
+  }));
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }

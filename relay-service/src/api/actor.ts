@@ -1,11 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import { callerOf } from '../auth/plugin.ts';
 
 /**
- * Who is making a change, for the audit trail. Until token authentication
- * exists (shot-sheet issue), callers name themselves in `X-Shotline-User`.
+ * Who is making a change, for the audit trail: the authenticated caller (the
+ * token's name, or the Grafana user a service token acts for).
  */
 export function actor(request: FastifyRequest): string {
-  const header = request.headers['x-shotline-user'];
-  const name = Array.isArray(header) ? header[0] : header;
-  return name && name.trim() ? name.trim().slice(0, 128) : 'anonymous';
+  return callerOf(request).name;
 }

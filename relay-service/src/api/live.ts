@@ -11,7 +11,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ hub: LiveHub }> = async (ap
         tags: ['live'],
         summary: 'WebSocket feed: {type:"shot"} for each stored shot, {type:"channels"} latest values (rate-limited), {type:"status"}',
         querystring: Type.Object(
-          { streams: Type.String({ default: 'shots,channels,status', pattern: `^(${LIVE_STREAMS.join('|')})(,(${LIVE_STREAMS.join('|')}))*$`, description: 'comma-separated' }) },
+          {
+            streams: Type.String({ default: 'shots,channels,status', pattern: `^(${LIVE_STREAMS.join('|')})(,(${LIVE_STREAMS.join('|')}))*$`, description: 'comma-separated' }),
+            token: Type.Optional(Type.String({ description: 'API token (role viewer), for clients that cannot send Authorization on a WebSocket (browsers)' })),
+          },
           { additionalProperties: false },
         ),
       },

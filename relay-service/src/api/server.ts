@@ -4,6 +4,7 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
+import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
@@ -15,6 +16,15 @@ import { healthRoutes, type ReadinessCheck } from './health.ts';
 import { shotRoutes } from './shots.ts';
 import { relayRoutes } from './relay.ts';
 import { liveRoutes } from './live.ts';
+import { ApiError } from './errors.ts';
+import { authPlugin } from '../auth/plugin.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import { tokenRoutes } from './tokens.ts';
+import type { ShotSheets } from '../sheets/index.ts';
+import { sheetRoutes } from './sheets.ts';
+import { entryRoutes } from './entries.ts';
+import { searchRoutes, type SearchRouteOptions } from './search.ts';
+import { choiceRoutes, type ChoiceRouteOptions } from './choices.ts';
 
 export interface AppContext {
   logger: Logger;
@@ -25,7 +35,17 @@ export interface AppContext {
   hub?: LiveHub;
   /** present when this process runs the relay role */
   relay?: Relay;
+  /** API tokens: every /api/ route needs one (src/auth/) */
+  tokens: TokenService;
+  /** the shot-sheet service, where this process serves it (roles api and all) */
+  sheets?: ShotSheets;
+  /** search and export of entries (roles api and all) */
+  search?: SearchRouteOptions;
+  /** choice lists and their wiki sync (roles api and all) */
+  choices?: ChoiceRouteOptions;
   version: string;
+  /** browser origins allowed to call the API cross-origin (SHOTLINE_CORS_ORIGINS); none when empty */
+  corsOrigins?: readonly string[];
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -48,24 +68,45 @@ export async function buildApp(ctx: AppContext) {
       }));
       return reply.status(400).send({ error: `invalid ${err.validationContext ?? 'request'}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details });
     }
+    if (err instanceof ApiError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.status(err.statusCode).send({ error: err.message, ...(err.details && { details: err.details }), ...err.body });
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) request.log.error({ err, url: request.url }, 'request failed');
     return reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
+  // CORS: only the configured origins (Grafana's) get Access-Control-Allow-Origin; by default none,
+  // so a page elsewhere cannot read answers. Origins match exactly (scheme, host, port).
+  await app.register(cors, {
+    origin: ctx.corsOrigins && ctx.corsOrigins.length > 0 ? [...ctx.corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    maxAge: 600,
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Shotline relay-service', version: ctx.version, description: 'Shots, relay settings, live feed and health of a Shotline deployment.' },
-      tags: [{ name: 'shots' }, { name: 'relay' }, { name: 'live' }, { name: 'health' }],
+      tags: [{ name: 'shots' }, { name: 'relay' }, { name: 'live' }, { name: 'sheets' }, { name: 'entries' }, { name: 'tokens' }, { name: 'search' }, { name: 'choices' }, { name: 'health' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (roles viewer, editor, admin, service); /healthz, /readyz, /metrics and /openapi.json need none' } } },
+      security: [{ bearer: [] }],
     },
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
+  await app.register(authPlugin, { tokens: ctx.tokens });
   await app.register(healthRoutes, { metrics: ctx.metrics, checks: ctx.checks });
   await app.register(shotRoutes, { prefix: '/api/v1/shots', shots: ctx.shots });
   await app.register(relayRoutes, { prefix: '/api/v1/relay', settings: ctx.settings, hub: ctx.hub, relay: ctx.relay });
   if (ctx.hub) await app.register(liveRoutes, { prefix: '/api/v1/live', hub: ctx.hub });
+  await app.register(tokenRoutes, { prefix: '/api/v1', tokens: ctx.tokens });
+  if (ctx.sheets) {
+    await app.register(sheetRoutes, { prefix: '/api/v1/sheets', sheets: ctx.sheets });
+    await app.register(entryRoutes, { prefix: '/api/v1/sheets', sheets: ctx.sheets });
+  }
+  if (ctx.search) await app.register(searchRoutes, { prefix: '/api/v1/search', ...ctx.search });
+  if (ctx.choices) await app.register(choiceRoutes, { prefix: '/api/v1/choices', ...ctx.choices });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

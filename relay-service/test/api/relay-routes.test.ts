@@ -8,12 +8,20 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { startShotline, type Shotline } from '../../src/shotline.ts';
-import { freePort, getJson, sendJson, waitFor } from '../support/net.ts';
+import { freePort, getJson as getRaw, sendJson as sendRaw, waitFor } from '../support/net.ts';
+import { ADMIN_TOKEN, auth } from '../support/api.ts';
+
+// Every call as the admin (SHOTLINE_ADMIN_TOKEN); `headers` add to or replace its token.
+const H = auth();
+const getJson = (u: string) => getRaw(u, { headers: H });
+const sendJson = (u: string, method: string, body: unknown, headers: Record<string, string> = {}) => sendRaw(u, method, body, { ...H, ...headers });
 
 describe('relay settings API', () => {
   let dir: string;
   let s: Shotline;
   const url = (path: string) => `${s.url}/api/v1/relay${path}`;
+  /** Headers of Grafana's plugin backend acting for an admin user named `user`. */
+  let grafanaAdmin: (user: string) => Record<string, string>;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'relay-api-'));
@@ -23,8 +31,11 @@ describe('relay settings API', () => {
       SHOTLINE_SIMULATOR_RATE: '50',
       SHOTLINE_SIMULATOR_ENDPOINT: `tcp://127.0.0.1:${await freePort()}`,
       SHOTLINE_ZMQ_PUBLISH: `tcp://127.0.0.1:${await freePort()}`,
+      SHOTLINE_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     s = await startShotline(config, pino({ level: 'silent' }));
+    const service = await sendJson(`${s.url}/api/v1/tokens`, 'POST', { name: 'grafana', role: 'service' });
+    grafanaAdmin = (user) => ({ ...auth(service.body.token), 'x-grafana-user': user, 'x-grafana-role': 'Admin' });
   });
 
   after(async () => {
@@ -44,7 +55,7 @@ describe('relay settings API', () => {
   });
 
   it('resets a channel trigger counter', async () => {
-    const res = await fetch(url('/channels/energy_J/reset-counter'), { method: 'POST' });
+    const res = await fetch(url('/channels/energy_J/reset-counter'), { method: 'POST', headers: H });
     assert.equal(res.status, 200);
     const after = await waitFor('a counter below 5 after the reset', async () => {
       const { body } = await getJson(url('/channels'));
@@ -81,9 +92,9 @@ describe('relay settings API', () => {
   });
 
   it('answers malformed JSON with 400, an oversized body with 413, an unknown route with 404, never with a stack', async () => {
-    const bad = await fetch(url('/policy'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"mode":' });
+    const bad = await fetch(url('/policy'), { method: 'PUT', headers: { ...H, 'content-type': 'application/json' }, body: '{"mode":' });
     assert.equal(bad.status, 400);
-    const big = await fetch(url('/campaign'), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', note: 'y'.repeat(300_000) }) });
+    const big = await fetch(url('/campaign'), { method: 'PUT', headers: { ...H, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', note: 'y'.repeat(300_000) }) });
     assert.equal(big.status, 413);
     const missing = await getJson(`${s.url}/api/v1/nothing`);
     assert.equal(missing.status, 404);
@@ -93,7 +104,7 @@ describe('relay settings API', () => {
   it('keeps every one of many concurrent changes (optimistic retries), each audited', async () => {
     const v0 = (await getJson(url('/settings'))).body.version;
     const names = Array.from({ length: 10 }, (_, i) => `extra_${i}`);
-    const results = await Promise.all(names.map((n, i) => sendJson(url(`/channels/${n}`), 'PATCH', { unit: 'V', rule: { kind: 'above', above: 100 + i } }, { 'x-shotline-user': `user${i}` })));
+    const results = await Promise.all(names.map((n, i) => sendJson(url(`/channels/${n}`), 'PATCH', { unit: 'V', rule: { kind: 'above', above: 100 + i } }, grafanaAdmin(`user${i}`))));
     assert.deepEqual(results.map((r) => r.status), names.map(() => 200));
     const after = (await getJson(url('/settings'))).body;
     assert.equal(after.version, v0 + 10);
@@ -103,14 +114,14 @@ describe('relay settings API', () => {
   });
 
   it('starts and ends campaigns; shots carry the campaign in force', async () => {
-    const started = await sendJson(url('/campaign'), 'PUT', { name: '2026-11-run3', note: 'Cu foils' }, { 'x-shotline-user': 'ana' });
+    const started = await sendJson(url('/campaign'), 'PUT', { name: '2026-11-run3', note: 'Cu foils' }, grafanaAdmin('ana'));
     assert.equal(started.status, 200);
     assert.equal(started.body.campaign.startedBy, 'ana');
     await waitFor('a shot in the campaign', async () => {
       const { body } = await getJson(`${s.url}/api/v1/shots?limit=1&campaign=2026-11-run3`);
       return body.items.length > 0 ? true : undefined;
     });
-    assert.equal((await fetch(url('/campaign'), { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(url('/campaign'), { method: 'DELETE', headers: H })).status, 200);
     assert.equal((await getJson(url('/campaign'))).body.campaign, null);
   });
 

@@ -3,7 +3,7 @@
 // WebSocket and ZeroMQ.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -14,6 +14,10 @@ describe('embedded mode, as `npm start` runs it', () => {
   let dataDir: string;
   let env: Record<string, string>;
   let p: ShotlineProcess;
+  /** headers with the admin token the process generated (no SHOTLINE_ADMIN_TOKEN, as on a fresh machine) */
+  let admin: Record<string, string>;
+  /** headers with a token named `tester`, made through the API */
+  let tester: Record<string, string>;
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shotline-e2e-'));
@@ -26,9 +30,35 @@ describe('embedded mode, as `npm start` runs it', () => {
     p = await startShotlineProcess(env);
   });
 
+  it('generates the first admin token into the data dir, logs where it is and never the token', async () => {
+    const file = join(dataDir, 'admin-token');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    const token = (await readFile(file, 'utf8')).trim();
+    assert.ok(!p.output().includes(token), 'the token is not in the log');
+    assert.match(p.output(), /admin-token/);
+    admin = { authorization: `Bearer ${token}` };
+    assert.equal((await getJson(`${p.url}/api/v1/shots`)).status, 401);
+    const made = await sendJson(`${p.url}/api/v1/tokens`, 'POST', { name: 'tester', role: 'admin' }, admin);
+    assert.equal(made.status, 201);
+    tester = { authorization: `Bearer ${made.body.token}` };
+  });
+
   after(async () => {
     if (p) await p.stop('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves shot sheets: a default sheet gets a draft of each stored shot', async () => {
+    const sheet = await sendJson(`${p.url}/api/v1/sheets`, 'POST', { name: 'main', title: 'Main', default: true, layout: { sections: [{ title: 'Shot', fields: [{ key: 'note', label: 'Note', type: 'text' }] }] } }, admin);
+    assert.equal(sheet.status, 201, JSON.stringify(sheet.body));
+    const draft = await waitFor('a draft', async () => (await getJson(`${p.url}/api/v1/sheets/main/entries?limit=1`, { headers: admin })).body.items[0]);
+    assert.equal(draft.status, 'draft');
+    assert.ok(draft.channels.energy_J > 1);
+    const shot = await getJson(`${p.url}/api/v1/shots/${draft.shotUid}`, { headers: admin });
+    assert.equal(shot.body.shotNumber, draft.shotNumber);
+    const edited = await sendJson(`${p.url}/api/v1/sheets/main/entries/${draft.id}`, 'PATCH', { status: 'complete', fields: { note: 'clean shot' } }, { ...tester, 'if-match': `"${draft.revision}"` });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    assert.equal(edited.body.updatedBy, 'tester');
   });
 
   it('says the simulator is on and reports itself ready', async () => {
@@ -40,7 +70,7 @@ describe('embedded mode, as `npm start` runs it', () => {
 
   it('stores simulated shots with every field of the shot record', async () => {
     const shots = await waitFor('five stored shots', async () => {
-      const { body } = await getJson(`${p.url}/api/v1/shots?limit=5`);
+      const { body } = await getJson(`${p.url}/api/v1/shots?limit=5`, { headers: admin });
       return body.items.length >= 5 ? body.items : undefined;
     });
     const [newest] = shots;
@@ -54,12 +84,12 @@ describe('embedded mode, as `npm start` runs it', () => {
     assert.equal(typeof newest.source.laserCounter, 'number');
     const numbers = shots.map((s: { shotNumber: number }) => s.shotNumber);
     assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), 'newest first');
-    const one = await getJson(`${p.url}/api/v1/shots/${newest.uid}`);
+    const one = await getJson(`${p.url}/api/v1/shots/${newest.uid}`, { headers: admin });
     assert.equal(one.body.shotNumber, newest.shotNumber);
   });
 
   it('pushes stored shots and channel values to a live WebSocket client', async () => {
-    const ws = new WebSocket(`${p.url.replace('http', 'ws')}/api/v1/live?streams=shots,channels`);
+    const ws = new WebSocket(`${p.url.replace('http', 'ws')}/api/v1/live?streams=shots,channels&token=${encodeURIComponent(admin.authorization!.slice(7))}`);
     const seen = { shot: 0, channels: 0 };
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data));
@@ -71,17 +101,17 @@ describe('embedded mode, as `npm start` runs it', () => {
   });
 
   it('applies a threshold change live, without restart, and audits it', async () => {
-    await sendJson(`${p.url}/api/v1/relay/campaign`, 'PUT', { name: 'e2e-campaign' }, { 'x-shotline-user': 'tester' });
-    const changed = await sendJson(`${p.url}/api/v1/relay/channels/energy_J`, 'PATCH', { nickname: 'E', rule: { kind: 'above', above: 0.5 } }, { 'x-shotline-user': 'tester' });
+    await sendJson(`${p.url}/api/v1/relay/campaign`, 'PUT', { name: 'e2e-campaign' }, tester);
+    const changed = await sendJson(`${p.url}/api/v1/relay/channels/energy_J`, 'PATCH', { nickname: 'E', rule: { kind: 'above', above: 0.5 } }, tester);
     assert.equal(changed.status, 200);
     const shot = await waitFor('a shot under the new settings', async () => {
-      const { body } = await getJson(`${p.url}/api/v1/shots?limit=1`);
+      const { body } = await getJson(`${p.url}/api/v1/shots?limit=1`, { headers: admin });
       const s = body.items[0];
       return s && s.campaign === 'e2e-campaign' && s.thresholds.E?.above === 0.5 ? s : undefined;
     });
     assert.deepEqual(shot.triggeredBy, ['E']);
     assert.equal(shot.aliases.E, 'energy_J');
-    const audit = await getJson(`${p.url}/api/v1/relay/audit?limit=10`);
+    const audit = await getJson(`${p.url}/api/v1/relay/audit?limit=10`, { headers: admin });
     const entry = audit.body.items.find((e: { target: string }) => e.target === 'channel:energy_J');
     assert.equal(entry.by, 'tester');
     assert.equal(entry.old.rule.above, 1);
@@ -90,11 +120,11 @@ describe('embedded mode, as `npm start` runs it', () => {
   });
 
   it('refuses a bad threshold with 400 naming the field, and keeps the stored settings', async () => {
-    const before = await getJson(`${p.url}/api/v1/relay/settings`);
-    const bad = await sendJson(`${p.url}/api/v1/relay/channels/energy_J`, 'PATCH', { rule: { kind: 'above', above: 'high' } });
+    const before = await getJson(`${p.url}/api/v1/relay/settings`, { headers: admin });
+    const bad = await sendJson(`${p.url}/api/v1/relay/channels/energy_J`, 'PATCH', { rule: { kind: 'above', above: 'high' } }, admin);
     assert.equal(bad.status, 400);
     assert.ok(bad.body.details.some((d: { field: string }) => d.field.startsWith('rule')), JSON.stringify(bad.body));
-    const after = await getJson(`${p.url}/api/v1/relay/settings`);
+    const after = await getJson(`${p.url}/api/v1/relay/settings`, { headers: admin });
     assert.deepEqual(after.body, before.body);
   });
 
@@ -119,10 +149,10 @@ describe('embedded mode, as `npm start` runs it', () => {
 
     p = await startShotlineProcess(env);
     await waitFor('two shots after the restart', async () => {
-      const { body } = await getJson(`${p.url}/api/v1/shots?limit=1`);
+      const { body } = await getJson(`${p.url}/api/v1/shots?limit=1`, { headers: admin });
       return body.items[0].shotNumber >= acked + 2 ? true : undefined;
     });
-    const all = (await getJson(`${p.url}/api/v1/shots?limit=1000`)).body.items.map((s: { shotNumber: number }) => s.shotNumber);
+    const all = (await getJson(`${p.url}/api/v1/shots?limit=1000`, { headers: admin })).body.items.map((s: { shotNumber: number }) => s.shotNumber);
     assert.equal(new Set(all).size, all.length, 'no shot number twice');
     assert.deepEqual(all, Array.from({ length: all[0] }, (_, i) => all[0] - i), 'numbers 1..n with no gap across the restart');
   });

@@ -12,6 +12,7 @@ import { MongoClient } from 'mongodb';
 import { LaserSimulator } from '../../src/simulator/laser-simulator.ts';
 import { freePort, getJson, sendJson, waitFor } from '../support/net.ts';
 import { startShotlineProcess, type ShotlineProcess } from '../support/process.ts';
+import { ADMIN_TOKEN, auth } from '../support/api.ts';
 
 const { KAFKA_BROKERS, MONGO_URL } = process.env;
 const skip = !KAFKA_BROKERS || !MONGO_URL ? 'KAFKA_BROKERS and MONGO_URL not set: `npm test` at the repo root starts both' : false;
@@ -28,6 +29,7 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
   let simulator: LaserSimulator;
   let relay: ShotlineProcess;
   let watcher: ShotlineProcess;
+  let api: ShotlineProcess;
   let sub: Subscriber;
   const republished: Republished[] = [];
   let common: Record<string, string>;
@@ -35,17 +37,23 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
   before(async () => {
     const relayDir = await mkdtemp(join(tmpdir(), 'it-relay-'));
     const watcherDir = await mkdtemp(join(tmpdir(), 'it-watcher-'));
-    dirs = [relayDir, watcherDir];
+    const apiDir = await mkdtemp(join(tmpdir(), 'it-api-'));
+    dirs = [relayDir, watcherDir, apiDir];
     common = {
       KAFKA_BROKERS: KAFKA_BROKERS!,
       MONGO_URL: dbUrl,
       KAFKA_TOPIC: `shotline.it.${suffix}`,
       KAFKA_TELEMETRY_TOPIC: `shotline.it-telemetry.${suffix}`,
       KAFKA_GROUP: `shotline-it-${suffix}`,
+      SHOTLINE_ADMIN_TOKEN: ADMIN_TOKEN,
     };
     simulator = new LaserSimulator({ endpoint: `tcp://127.0.0.1:${await freePort()}`, rate: 300, seed: 7 });
     const publish = `tcp://127.0.0.1:${await freePort()}`;
     watcher = await startShotlineProcess({ ...common, SHOTLINE_ROLE: 'watcher', SHOTLINE_DATA_DIR: watcherDir });
+    // The shot-sheet API in its own process: it sees the watcher's drafts only through MongoDB.
+    api = await startShotlineProcess({ ...common, SHOTLINE_ROLE: 'api', SHOTLINE_DATA_DIR: apiDir });
+    const sheet = await sendJson(`${api.url}/api/v1/sheets`, 'POST', { name: 'main', title: 'Main', default: true }, auth());
+    assert.equal(sheet.status, 201, JSON.stringify(sheet.body));
     relay = await startShotlineProcess({ ...common, SHOTLINE_ROLE: 'relay', SHOTLINE_DATA_DIR: relayDir, SHOTLINE_ZMQ_ENDPOINTS: simulator.endpoint, SHOTLINE_ZMQ_PUBLISH: publish });
     sub = new Subscriber({ receiveHighWaterMark: 0, linger: 0 });
     sub.connect(publish);
@@ -60,6 +68,7 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
     sub?.close();
     await relay?.stop('SIGKILL');
     await watcher?.stop('SIGKILL');
+    await api?.stop('SIGKILL');
     const client = new MongoClient(dbUrl);
     await client.db().dropDatabase().catch(() => {});
     await client.close();
@@ -70,7 +79,7 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
     // Unarmed, the relay only republishes. Once our SUB sees messages, every link is connected (no slow joiner).
     await simulator.start();
     await waitFor('republished messages before arming', () => (republished.length >= 5 ? true : undefined));
-    const armed = await sendJson(`${relay.url}/api/v1/relay/channels/energy_J`, 'PATCH', { unit: 'J', rule: { kind: 'above', above: 3.0 } }, { 'x-shotline-user': 'it' });
+    const armed = await sendJson(`${relay.url}/api/v1/relay/channels/energy_J`, 'PATCH', { unit: 'J', rule: { kind: 'above', above: 3.0 } }, auth());
     assert.equal(armed.status, 200, JSON.stringify(armed.body));
     await waitFor('the first trigger', () => (republished.some((m) => m.shotline) ? true : undefined));
     const firstSeen = republished[0]!.shot_id;
@@ -79,7 +88,7 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
     const lastSent = simulator.stats().nextShotId - 1;
 
     const status = await waitFor('the relay to have republished the last message', async () => {
-      const { body } = await getJson(`${relay.url}/api/v1/relay/status`);
+      const { body } = await getJson(`${relay.url}/api/v1/relay/status`, { headers: auth() });
       return republished.at(-1)?.shot_id === lastSent ? body : undefined;
     });
     // Every message from the first one seen on, in order, none missing.
@@ -110,6 +119,20 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
       assert.deepEqual(receivedAt, [...receivedAt].sort(), 'shot numbers follow receive order');
       const indexes = (await shots.indexes()).map((ix) => Object.keys(ix.key).join(','));
       for (const key of ['shotNumber', 'receivedAt', 'campaign,shotNumber']) assert.ok(indexes.includes(key), `index on ${key}`);
+
+      // The watcher made a draft of each shot in the default sheet; the api process serves them.
+      const drafts = await waitFor(`${triggers} drafts`, async () => {
+        const { body } = await getJson(`${api.url}/api/v1/sheets/main/entries?limit=500&order=shotNumber`, { headers: auth() });
+        return body.items.length === triggers ? body.items : undefined;
+      }, 30_000);
+      assert.deepEqual(drafts.map((d: { shotNumber: number }) => d.shotNumber), Array.from({ length: triggers }, (_, i) => triggers - i));
+      const byUid = new Map(docs.map((d) => [d.uid, d]));
+      for (const d of drafts) {
+        assert.equal(d.status, 'draft');
+        assert.equal(d.createdBy, 'watcher');
+        assert.equal(byUid.get(d.shotUid)?.shotNumber, d.shotNumber);
+        assert.deepEqual(d.channels, byUid.get(d.shotUid)?.channels);
+      }
     } finally {
       await client.close();
     }
@@ -120,6 +143,11 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
     try {
       const shots = client.db().collection('shots');
       const before = await shots.countDocuments();
+      const entries = client.db().collection('entries');
+      const revisions = client.db().collection('entry_revisions');
+      const draftsBefore = await entries.countDocuments();
+      const revisionsBefore = await revisions.countDocuments();
+      assert.equal(draftsBefore, before);
       const dir = await mkdtemp(join(tmpdir(), 'it-watcher2-'));
       dirs.push(dir);
       // A new consumer group starts from the earliest offset: every shot is delivered again.
@@ -132,6 +160,8 @@ describe('relay → Kafka → watcher → MongoDB, separate processes', { skip }
         }, 30_000);
         assert.equal(dup, before);
         assert.equal(await shots.countDocuments(), before);
+        assert.equal(await entries.countDocuments(), draftsBefore, 'no second draft');
+        assert.equal(await revisions.countDocuments(), revisionsBefore);
       } finally {
         await second.stop();
       }
