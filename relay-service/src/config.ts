@@ -3,6 +3,7 @@
 // the start with a message naming the variable, its value and the rule broken.
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { AuthFailureLimits } from './auth/failure-limiter.ts';
 
 export const ROLES = ['all', 'relay', 'watcher', 'api'] as const;
 export type Role = (typeof ROLES)[number];
@@ -86,6 +87,9 @@ export const VARIABLES = {
     schema: Type.Array(Type.String({ pattern: '^https?://[^/\\s,]+$', description: 'scheme://host[:port], no path' })),
     doc: "browser origins allowed to call the API cross-origin (Grafana's, e.g. https://grafana.lab:3000), comma-separated; unset: none",
   },
+  authMaxFailures: { env: 'SHOTLINE_AUTH_MAX_FAILURES', default: '10', parse: num, schema: Type.Integer({ minimum: 1, maximum: 10000 }), doc: 'refused API tokens from one client address within the window before it gets 429 for a window' },
+  authFailureWindowMs: { env: 'SHOTLINE_AUTH_FAILURE_WINDOW_MS', default: '60000', parse: num, schema: Type.Integer({ minimum: 1000, maximum: 86_400_000 }), doc: 'the window of SHOTLINE_AUTH_MAX_FAILURES, and how long a lockout lasts' },
+  authFailureAddresses: { env: 'SHOTLINE_AUTH_FAILURE_ADDRESSES', default: '10000', parse: num, schema: Type.Integer({ minimum: 100, maximum: 1_000_000 }), doc: 'client addresses with failed authentications tracked at most (the least recently active one is dropped beyond)' },
   spoolMaxBytes: { env: 'SHOTLINE_SPOOL_MAX_BYTES', default: String(256 * 1024 * 1024), parse: num, schema: Type.Integer({ minimum: 1024 }), doc: 'bound of the on-disk shot journal awaiting Kafka: /readyz alarms at 80 %, new shots are refused at 100 %' },
 } satisfies Record<string, VarSpec>;
 
@@ -126,6 +130,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return config;
+}
+
+/** The limits on repeated authentication failures (auth/failure-limiter.ts). */
+export function authFailureLimits(config: Pick<Config, 'authMaxFailures' | 'authFailureWindowMs' | 'authFailureAddresses'>): AuthFailureLimits {
+  return { maxFailures: config.authMaxFailures, windowMs: config.authFailureWindowMs, maxAddresses: config.authFailureAddresses };
 }
 
 /** Whether the built-in laser simulator runs in this process. */

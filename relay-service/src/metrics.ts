@@ -35,6 +35,9 @@ export function createMetrics() {
     liveDrops: new Counter({ name: 'shotline_live_drops_total', help: 'Live messages not sent to a slow client, by stream', labelNames: ['stream'] as const, registers: r }),
     liveDisconnects: new Counter({ name: 'shotline_live_slow_disconnects_total', help: 'Live clients closed for being too slow', registers: r }),
     republishDrops: new Counter({ name: 'shotline_republish_drops_total', help: 'Messages the ZeroMQ republisher could not send', registers: r }),
+    authFailures: new Counter({ name: 'shotline_auth_failures_total', help: 'Presented API tokens that were refused (unknown, revoked or malformed), counted against their address', registers: r }),
+    authRefused: new Counter({ name: 'shotline_auth_refused_total', help: 'Requests answered 429 because their address had too many failed authentications (the token was not checked)', registers: r }),
+    authEvictions: new Counter({ name: 'shotline_auth_evictions_total', help: 'Addresses dropped from authentication-failure tracking to keep it bounded (many addresses failing at once)', registers: r }),
     spoolRefused: new Counter({ name: 'shotline_spool_refused_shots_total', help: 'Triggered shots refused because the spool was full (SHOTLINE_SPOOL_MAX_BYTES of shots awaiting Kafka)', registers: r }),
     /** Registers a gauge read at scrape time. */
     gauge(name: string, help: string, read: () => number) {

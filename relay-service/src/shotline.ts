@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { simulatorEnabled, type Config } from './config.ts';
+import { authFailureLimits, simulatorEnabled, type Config } from './config.ts';
 import { createMetrics } from './metrics.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -58,12 +58,14 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'shotline' } });
 }
 
-/** Observers for measurements (the benchmark); the service itself needs none. */
+/** Observers for measurements (the benchmark) and seams for tests; the service itself needs none. */
 export interface ShotlineHooks {
   /** after the watcher stored a batch (the store acknowledged it) */
   onStored?: (shots: readonly ShotRecord[]) => void;
   /** where shot sheets look up choice lists (default: the stored choice lists, src/choices/) */
   choices?: ChoiceSource;
+  /** the clock of the authentication-failure lockout, in ms (tests move it; default Date.now) */
+  now?: () => number;
 }
 
 export async function startShotline(config: Config, logger: Logger = createLogger(config), hooks: ShotlineHooks = {}): Promise<Shotline> {
@@ -163,7 +165,7 @@ export async function startShotline(config: Config, logger: Logger = createLogge
       stops.push(() => scheduler.stop());
     }
     const search = runs.api ? { search: new SearchService(store), ...(sheets && { layouts: sheetLayoutColumns(sheets) }) } : undefined;
-    const app = await buildApp({ logger, metrics, checks, settings, shots, tokens, version: VERSION, corsOrigins: config.corsOrigins, ...(hub && { hub }), ...(relay && { relay }), ...(runs.api && sheets && { sheets }), ...(search && { search }), ...(syncer && choiceLists && { choices: { choices: choiceLists, syncer } }) });
+    const app = await buildApp({ logger, metrics, checks, settings, shots, tokens, authFailures: { ...authFailureLimits(config), ...(hooks.now && { now: hooks.now }) }, version: VERSION, corsOrigins: config.corsOrigins, ...(hub && { hub }), ...(relay && { relay }), ...(runs.api && sheets && { sheets }), ...(search && { search }), ...(syncer && choiceLists && { choices: { choices: choiceLists, syncer } }) });
     await app.listen({ host: config.host, port: config.port });
     stops.push(() => app.close());
     const address = app.server.address();

@@ -19,6 +19,7 @@ import { liveRoutes } from './live.ts';
 import { ApiError } from './errors.ts';
 import { authPlugin } from '../auth/plugin.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { AuthFailureLimiter, type AuthFailureLimits } from '../auth/failure-limiter.ts';
 import { tokenRoutes } from './tokens.ts';
 import type { ShotSheets } from '../sheets/index.ts';
 import { sheetRoutes } from './sheets.ts';
@@ -37,6 +38,8 @@ export interface AppContext {
   relay?: Relay;
   /** API tokens: every /api/ route needs one (src/auth/) */
   tokens: TokenService;
+  /** lockout of addresses with repeated failed authentications (SHOTLINE_AUTH_*); `now` for tests */
+  authFailures: AuthFailureLimits & { now?: () => number };
   /** the shot-sheet service, where this process serves it (roles api and all) */
   sheets?: ShotSheets;
   /** search and export of entries (roles api and all) */
@@ -60,7 +63,7 @@ export async function buildApp(ctx: AppContext) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Errors reach clients as `{ error, details? }`, never with a stack trace.
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string }, request, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[]; validationContext?: string }, request, reply) => {
     if (err.validation) {
       const details = err.validation.map((v) => ({
         field: fieldName(err.validationContext, v.instancePath, v.params),
@@ -73,6 +76,12 @@ export async function buildApp(ctx: AppContext) {
       return reply.status(err.statusCode).send({ error: err.message, ...(err.details && { details: err.details }), ...err.body });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    // The body parser's refusals (empty or malformed JSON, a prototype-poisoning key, too large,
+    // another media type) happen before any route code: they name the body, like every refusal.
+    if (status < 500 && err.code?.startsWith('FST_ERR_CTP_')) {
+      const message = BODY_REFUSALS[err.code] ?? err.message;
+      return reply.status(status).send({ error: `invalid body: ${message}`, details: [{ field: 'body', message }] });
+    }
     if (status >= 500) request.log.error({ err, url: request.url }, 'request failed');
     return reply.status(status).send({ error: status >= 500 ? 'internal error' : err.message });
   });
@@ -89,13 +98,21 @@ export async function buildApp(ctx: AppContext) {
     openapi: {
       info: { title: 'Shotline relay-service', version: ctx.version, description: 'Shots, relay settings, live feed and health of a Shotline deployment.' },
       tags: [{ name: 'shots' }, { name: 'relay' }, { name: 'live' }, { name: 'sheets' }, { name: 'entries' }, { name: 'tokens' }, { name: 'search' }, { name: 'choices' }, { name: 'health' }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (roles viewer, editor, admin, service); /healthz, /readyz, /metrics and /openapi.json need none' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (roles viewer, editor, admin, service); /healthz, /readyz, /metrics and /openapi.json need none. Too many refused tokens from one address: 429 with Retry-After, whatever token it sends.' } } },
       security: [{ bearer: [] }],
     },
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-  await app.register(authPlugin, { tokens: ctx.tokens });
+  const failures = new AuthFailureLimiter({
+    ...ctx.authFailures,
+    logger: ctx.logger.child({ component: 'auth' }),
+    counters: { failures: ctx.metrics.authFailures, refused: ctx.metrics.authRefused, evictions: ctx.metrics.authEvictions },
+  });
+  ctx.metrics.gauge('shotline_auth_tracked_addresses', 'Addresses with recent failed authentications being tracked (bounded by SHOTLINE_AUTH_FAILURE_ADDRESSES)', () => failures.tracked);
+  ctx.metrics.gauge('shotline_auth_locked_addresses', 'Addresses locked out now for too many failed authentications', () => failures.lockedOut());
+  app.addHook('onClose', async () => failures.close());
+  await app.register(authPlugin, { tokens: ctx.tokens, failures });
   await app.register(healthRoutes, { metrics: ctx.metrics, checks: ctx.checks });
   await app.register(shotRoutes, { prefix: '/api/v1/shots', shots: ctx.shots });
   await app.register(relayRoutes, { prefix: '/api/v1/relay', settings: ctx.settings, hub: ctx.hub, relay: ctx.relay });
@@ -111,6 +128,12 @@ export async function buildApp(ctx: AppContext) {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
+
+/** Fastify's words for these say nothing of why (its JSON parser drops the cause). */
+const BODY_REFUSALS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'not valid JSON, or it holds a "__proto__" key or a "constructor" with "prototype" (refused: prototype poisoning)',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty, but its content-type is application/json',
+};
 
 /** `body` + `/rule/above` → `rule.above`; a missing property names itself. */
 function fieldName(context: string | undefined, path: string, params?: Record<string, unknown>): string {

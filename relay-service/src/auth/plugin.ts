@@ -9,6 +9,8 @@
 //   Other routes (/healthz, /readyz, /metrics, /openapi.json) are open unless
 //   they name a role.
 // - No or unknown token: 401. A role too low: 403 `{ error }` naming the role needed.
+// - Repeated unknown tokens from one address: 429 with Retry-After, before
+//   any token is checked (failure-limiter.ts), for headers and `?token=` alike.
 // - A `service` token (Grafana's plugin backend) acts for the Grafana user in
 //   `X-Grafana-User` with the role in `X-Grafana-Role` (Viewer, Editor, Admin
 //   → viewer, editor, admin; None → no access). Without X-Grafana-User it acts
@@ -16,6 +18,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { allows, fromGrafanaRole, type CallerRole, type Role } from './roles.ts';
 import type { TokenDoc, TokenService } from './tokens.ts';
+import type { AuthFailureLimiter } from './failure-limiter.ts';
 
 export interface Caller {
   /** who is recorded on writes: the token's name, or the Grafana user a service token acts for */
@@ -39,6 +42,8 @@ declare module 'fastify' {
 
 export interface AuthOptions {
   tokens: TokenService;
+  /** counts refused tokens per address and locks out an address that has too many */
+  failures: AuthFailureLimiter;
 }
 
 const NAME_HEADER_MAX = 128;
@@ -96,14 +101,30 @@ function refuse(reply: FastifyReply, status: number, error: string): FastifyRepl
   return reply.code(status).send({ error });
 }
 
-async function authPluginImpl(app: FastifyInstance, { tokens }: AuthOptions): Promise<void> {
+/**
+ * The address failures are counted against: `request.ip`, which is the
+ * socket's peer address, as the server trusts no proxy headers (Fastify's
+ * `trustProxy` is off); were one configured, `request.ip` would follow it.
+ */
+function clientAddress(request: FastifyRequest): string {
+  return request.ip || request.socket.remoteAddress || 'unknown';
+}
+
+async function authPluginImpl(app: FastifyInstance, { tokens, failures }: AuthOptions): Promise<void> {
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (request, reply) => {
     // No route matched: the 404 handler answers, naming no secret.
     if (request.routeOptions.url === undefined) return;
     const needed = neededRole(request);
     if (needed === 'public') return;
+    const address = clientAddress(request);
+    const lockout = failures.check(address);
+    if (lockout) {
+      reply.header('retry-after', String(lockout.retryAfterS));
+      return reply.code(429).send({ error: `too many failed authentications from this address: try again in ${lockout.retryAfterS} s` });
+    }
     const token = presentedToken(request);
+    // Not a failure that counts: without a token nothing is guessed.
     if (!token) return refuse(reply, 401, 'authentication required: send Authorization: Bearer <token>');
     let doc: TokenDoc | null;
     try {
@@ -112,7 +133,11 @@ async function authPluginImpl(app: FastifyInstance, { tokens }: AuthOptions): Pr
       request.log.error({ err }, 'cannot check an API token');
       return refuse(reply, 503, 'cannot check the token now: the store does not answer');
     }
-    if (!doc) return refuse(reply, 401, 'invalid or revoked token');
+    if (!doc) {
+      // The route's pattern, never request.url: a WebSocket's ?token= is in the query.
+      failures.failed(address, { method: request.method, route: request.routeOptions.url ?? '' });
+      return refuse(reply, 401, 'invalid or revoked token');
+    }
     let caller: Caller;
     try {
       caller = callerFor(doc, request);

@@ -105,9 +105,18 @@ describe('HTTP limits, CORS and errors', () => {
   it('refuses an over-long URL and malformed JSON without a crash or a stack trace', async () => {
     const long = await fetch(`${s.url}/api/v1/shots?campaign=${'x'.repeat(64 * 1024)}`, { headers: auth() });
     assert.ok(long.status >= 400 && long.status < 500, `long URL: ${long.status}`);
-    const bad = await fetch(`${s.url}/api/v1/relay/channels/energy_J`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"rule": {' });
-    assert.equal(bad.status, 400);
-    noStack(await bad.text());
+    // A body the JSON parser refuses (malformed, empty, a prototype-poisoning key) is a 400 naming `body`, like every refusal.
+    for (const body of ['{"rule": {', '', '{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}']) {
+      const bad = await fetch(`${s.url}/api/v1/relay/channels/energy_J`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/json' }, body });
+      const text = await bad.text();
+      assert.equal(bad.status, 400, body);
+      noStack(text);
+      const answer = JSON.parse(text);
+      assert.match(answer.error, /^invalid body: /, body);
+      assert.deepEqual(answer.details.map((d: { field: string }) => d.field), ['body'], body);
+    }
+    const poisoned = (await (await fetch(`${s.url}/api/v1/search`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"__proto__": 1}' })).json()) as { details: { message: string }[] };
+    assert.match(poisoned.details[0]!.message, /__proto__/);
     const ok = await fetch(`${s.url}/healthz`);
     assert.equal(ok.status, 200, 'still serving');
   });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, simulatorEnabled } from '../../src/config.ts';
+import { readFileSync } from 'node:fs';
+import { authFailureLimits, ConfigError, loadConfig, simulatorEnabled, VARIABLES } from '../../src/config.ts';
 
 describe('configuration from the environment', () => {
   it('has working defaults on a machine with nothing configured', () => {
@@ -46,5 +47,18 @@ describe('configuration from the environment', () => {
 
   it('requires MongoDB for separate roles, which share settings and shots only through it', () => {
     assert.throws(() => loadConfig({ SHOTLINE_ROLE: 'api' }), /MONGO_URL: required for SHOTLINE_ROLE=api/);
+  });
+
+  it('limits repeated authentication failures by default, within validated bounds', () => {
+    assert.deepEqual(authFailureLimits(loadConfig({})), { maxFailures: 10, windowMs: 60_000, maxAddresses: 10_000 });
+    assert.deepEqual(authFailureLimits(loadConfig({ SHOTLINE_AUTH_MAX_FAILURES: '5', SHOTLINE_AUTH_FAILURE_WINDOW_MS: '300000', SHOTLINE_AUTH_FAILURE_ADDRESSES: '500' })), { maxFailures: 5, windowMs: 300_000, maxAddresses: 500 });
+    for (const [env, bad] of [['SHOTLINE_AUTH_MAX_FAILURES', '0'], ['SHOTLINE_AUTH_MAX_FAILURES', 'ten'], ['SHOTLINE_AUTH_FAILURE_WINDOW_MS', '10'], ['SHOTLINE_AUTH_FAILURE_ADDRESSES', '5'], ['SHOTLINE_AUTH_FAILURE_ADDRESSES', '1e9']] as const) {
+      assert.throws(() => loadConfig({ [env]: bad }), (err: Error) => err instanceof ConfigError && err.message.includes(`${env}=${JSON.stringify(bad)}`), `${env}=${bad}`);
+    }
+  });
+
+  it("README's configuration table lists every variable", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const spec of Object.values(VARIABLES)) assert.ok(readme.includes(`| \`${spec.env}\` |`), `README lacks a row for ${spec.env}`);
   });
 });

@@ -13,6 +13,7 @@ import { TokenService } from '../../src/auth/tokens.ts';
 import { ChoiceService } from '../../src/choices/service.ts';
 import { ChoiceSyncer } from '../../src/choices/sync.ts';
 import type { WikiLimits } from '../../src/choices/wiki.ts';
+import { authFailureLimits, loadConfig } from '../../src/config.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { SearchService } from '../../src/search/service.ts';
 import type { LayoutColumnSource } from '../../src/search/export.ts';
@@ -103,6 +104,7 @@ export async function startHarness(backend: Backend, tag: string, options: Harne
     settings: new SettingsService(store),
     shots: new ShotRepository(store),
     tokens,
+    authFailures: authFailureLimits(loadConfig({})),
     version: 'test',
     search: {
       search,

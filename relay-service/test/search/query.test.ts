@@ -19,6 +19,7 @@ import { decodeCursor, encodeCursor, sortSignature } from '../../src/search/curs
 import { parseField } from '../../src/search/fields.ts';
 import { normalizeTime } from '../../src/search/time.ts';
 import { assertFilter } from '../../src/store/support.ts';
+import { searchQuery } from './arbitraries.ts';
 
 const NOT_DELETED = { deleted: { $ne: true } };
 
@@ -377,46 +378,8 @@ describe('search compiler: properties', () => {
   });
 
   it('query-shaped JSON either compiles to allowed operators only or is refused naming a field', () => {
-    // Mostly valid parts (weight 8–10), some invalid ones, so that both outcomes are explored.
-    const goodField = fc.constantFrom('shotNumber', 'campaign', 'receivedAt', 'status', 'fields.a', 'fields.b', 'diagnostics.d.active', 'diagnostics.d.settings.g', 'channels.energy_J', 'daq.cam.exp');
-    const fieldName = fc.oneof(
-      { weight: 10, arbitrary: goodField },
-      { weight: 1, arbitrary: fc.constantFrom('$where', 'fields.$gt', 'fields..a', '__proto__', 'fields.__proto__', '_id', 'text', 'daq') },
-      { weight: 1, arbitrary: fc.string({ maxLength: 20 }) },
-      { weight: 1, arbitrary: fc.string({ maxLength: 8 }).map((s) => `fields.${s}`) },
-    );
-    const value = fc.oneof(
-      { weight: 3, arbitrary: fc.string({ maxLength: 20 }) },
-      { weight: 3, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
-      { weight: 3, arbitrary: fc.integer() },
-      { weight: 2, arbitrary: fc.boolean() },
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 2, arbitrary: fc.constantFrom('2026-11-01T00:00:00Z', '2026-11-01', 'x') },
-      { weight: 2, arbitrary: fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.constant(null)), { maxLength: 4 }) },
-      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-      { weight: 1, arbitrary: fc.constant({ $gt: 1 }) },
-    );
-    const op = fc.oneof({ weight: 10, arbitrary: fc.constantFrom('=', '!=', '<', '<=', '>', '>=', 'in', 'contains', 'exists') }, { weight: 1, arbitrary: fc.string({ maxLength: 3 }) });
-    const condition = fc.record({ field: fieldName, op, value }, { requiredKeys: ['field', 'op'] });
-    const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>) => fc.oneof({ weight: 12, arbitrary: good }, { weight: 1, arbitrary: bad });
-    const query = fc.record(
-      {
-        sheet: mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.array(fc.string({ minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 3 })), fc.constantFrom('', [], 3)),
-        campaign: mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constant(null)), fc.constant(7)),
-        from: mostly(fc.constantFrom('2026-11-01T00:00:00Z', '2026-11-01', '2026-11-01T00:00:00.123+02:00'), fc.string({ maxLength: 10 })),
-        to: mostly(fc.constantFrom('2026-12-01T00:00:00Z', '2026-12-01'), fc.constantFrom('2026-10-01', 'bad')),
-        shotNumber: fc.record({ from: fc.integer({ min: -1, max: 100 }), to: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: [] }),
-        where: fc.array(condition, { maxLength: 3 }),
-        text: fc.string({ maxLength: 30 }),
-        sort: fc.array(fc.record({ field: fieldName, dir: mostly(fc.constantFrom('asc', 'desc'), fc.constant('up')) }, { requiredKeys: ['field'] }), { maxLength: 3 }),
-        limit: mostly(fc.integer({ min: 1, max: 1000 }), fc.oneof(fc.integer({ min: -1, max: 1200 }), fc.constant('10'))),
-        cursor: mostly(fc.constant(null), fc.string({ maxLength: 20 })),
-        includeDeleted: fc.boolean(),
-      },
-      { requiredKeys: [] },
-    );
     compiledCount = 0;
-    fc.assert(fc.property(fc.tuple(query, fc.integer({ min: 0, max: 9 }).map((n) => n === 0)).map(([q, dollar]) => (dollar ? { ...q, $where: '1' } : q)), check), { numRuns: 1500 });
+    fc.assert(fc.property(fc.tuple(searchQuery, fc.integer({ min: 0, max: 9 }).map((n) => n === 0)).map(([q, dollar]) => (dollar ? { ...q, $where: '1' } : q)), check), { numRuns: 1500 });
     assert.ok(compiledCount > 100, `only ${compiledCount} of 1500 generated queries compiled: the generator explores too little`);
   });
 
