@@ -26,6 +26,7 @@ import { sheetRoutes } from './sheets.ts';
 import { entryRoutes } from './entries.ts';
 import { searchRoutes, type SearchRouteOptions } from './search.ts';
 import { choiceRoutes, type ChoiceRouteOptions } from './choices.ts';
+import { statsRoutes } from './stats.ts';
 
 export interface AppContext {
   logger: Logger;
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext) {
   await app.register(authPlugin, { tokens: ctx.tokens, failures });
   await app.register(healthRoutes, { metrics: ctx.metrics, checks: ctx.checks });
   await app.register(shotRoutes, { prefix: '/api/v1/shots', shots: ctx.shots });
+  await app.register(statsRoutes, { prefix: '/api/v1/stats', shots: ctx.shots, settings: ctx.settings });
   await app.register(relayRoutes, { prefix: '/api/v1/relay', settings: ctx.settings, hub: ctx.hub, relay: ctx.relay });
   if (ctx.hub) await app.register(liveRoutes, { prefix: '/api/v1/live', hub: ctx.hub });
   await app.register(tokenRoutes, { prefix: '/api/v1', tokens: ctx.tokens });

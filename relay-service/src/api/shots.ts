@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ShotRepository } from '../store/shots.ts';
 import { ShotRecordSchema } from './schemas.ts';
+import { timeRange, TimeBound } from './time-range.ts';
 
 export const shotRoutes: FastifyPluginAsyncTypebox<{ shots: ShotRepository }> = async (app, { shots }) => {
   app.get(
@@ -15,6 +16,8 @@ export const shotRoutes: FastifyPluginAsyncTypebox<{ shots: ShotRepository }> = 
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
             before: Type.Optional(Type.Integer({ minimum: 1, description: 'only shots with a lower shot number (next page)' })),
             campaign: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+            from: Type.Optional(TimeBound('only shots received at or after this instant')),
+            to: Type.Optional(TimeBound('only shots received before this instant')),
           },
           { additionalProperties: false },
         ),
@@ -23,7 +26,8 @@ export const shotRoutes: FastifyPluginAsyncTypebox<{ shots: ShotRepository }> = 
     },
     async (request) => {
       const { limit, before, campaign } = request.query;
-      const items = await shots.list({ limit, ...(before !== undefined && { before }), ...(campaign !== undefined && { campaign }) });
+      const range = timeRange(request.query);
+      const items = await shots.list({ limit, ...(before !== undefined && { before }), ...(campaign !== undefined && { campaign }), ...range });
       return { items, nextBefore: items.length === limit ? items.at(-1)!.shotNumber : null };
     },
   );
