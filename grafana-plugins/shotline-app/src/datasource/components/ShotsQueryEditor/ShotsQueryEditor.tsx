@@ -1,0 +1,131 @@
+import React, { useMemo } from 'react';
+import { InlineField, InlineFieldRow, Input, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
+
+import { fieldLoader, listLoader } from '../../options';
+import type { ShotlineLists, ShotlineQuery } from '../../types';
+import { ListPicker } from '../ListPicker/ListPicker';
+import { WhereEditor } from '../WhereEditor/WhereEditor';
+
+export interface ShotsQueryEditorProps {
+  query: ShotlineQuery;
+  onChange: (query: ShotlineQuery) => void;
+  onRunQuery: () => void;
+  lists: ShotlineLists;
+}
+
+const FORMATS = [
+  { label: 'Table', value: 'table' as const, description: 'one row per shot' },
+  { label: 'Time series', value: 'timeseries' as const, description: 'the chosen numeric fields over time' },
+];
+
+/**
+ * Shots in the dashboard's time range: a table (channels, and the sheet's
+ * entry fields when a sheet is chosen) or a time series of numeric fields,
+ * filtered with search conditions and full text.
+ */
+export function ShotsQueryEditor({ query, onChange, onRunQuery, lists }: ShotsQueryEditorProps) {
+  const format = query.format ?? 'table';
+  const loadSheets = useMemo(() => listLoader(() => lists.sheets()), [lists]);
+  const loadCampaigns = useMemo(() => listLoader(() => lists.campaigns()), [lists]);
+  const loadFilterFields = useMemo(() => fieldLoader(lists, query.sheet, false), [lists, query.sheet]);
+  const loadNumericFields = useMemo(() => fieldLoader(lists, query.sheet, true), [lists, query.sheet]);
+
+  const change = (patch: Partial<ShotlineQuery>, run = true) => {
+    onChange({ ...query, ...patch });
+    if (run) {
+      onRunQuery();
+    }
+  };
+
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineFieldRow>
+        <InlineField
+          label="Sheet"
+          labelWidth={10}
+          tooltip="Adds the sheet's entry fields to each shot; only shots with an entry in it"
+        >
+          <ListPicker
+            id="shots-sheet"
+            value={query.sheet}
+            load={loadSheets}
+            placeholder="any"
+            onChange={(sheet) => change({ sheet })}
+          />
+        </InlineField>
+        <InlineField label="Campaign" labelWidth={10}>
+          <ListPicker
+            id="shots-campaign"
+            value={query.campaign}
+            load={loadCampaigns}
+            placeholder="any"
+            onChange={(campaign) => change({ campaign })}
+          />
+        </InlineField>
+        <InlineField label="Format" labelWidth={8}>
+          <RadioButtonGroup options={FORMATS} value={format} onChange={(f) => change({ format: f })} />
+        </InlineField>
+      </InlineFieldRow>
+      {format === 'timeseries' && (
+        <InlineFieldRow>
+          <InlineField
+            label="Fields"
+            labelWidth={10}
+            tooltip="Numeric fields to plot: laser channels, and the sheet's number fields when a sheet is chosen"
+            grow
+          >
+            <MultiCombobox<string>
+              id="shots-fields"
+              width="auto"
+              minWidth={40}
+              value={query.fields ?? []}
+              options={loadNumericFields}
+              createCustomValue
+              placeholder="channels.energy_J"
+              onChange={(options) => change({ fields: options.map((o) => o.value) })}
+            />
+          </InlineField>
+        </InlineFieldRow>
+      )}
+      <InlineFieldRow>
+        <InlineField label="Filters" labelWidth={10} tooltip="Every condition must hold">
+          <WhereEditor
+            where={query.where ?? []}
+            loadFields={loadFilterFields}
+            onChange={(where) => change({ where: where.length ? where : undefined })}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Text"
+          labelWidth={10}
+          tooltip="Words that must all occur in the entry's text fields (ignoring case)"
+        >
+          <Input
+            id="shots-text"
+            width={40}
+            defaultValue={query.text ?? ''}
+            placeholder="pointing drift"
+            onBlur={(e) => change({ text: e.currentTarget.value.trim() || undefined })}
+          />
+        </InlineField>
+        <InlineField label="Limit" labelWidth={8} tooltip="At most this many shots (1–10000, default 1000)">
+          <Input
+            id="shots-limit"
+            type="number"
+            width={12}
+            min={1}
+            max={10000}
+            defaultValue={query.limit ?? ''}
+            placeholder="1000"
+            onBlur={(e) => {
+              const limit = Number.parseInt(e.currentTarget.value, 10);
+              change({ limit: Number.isFinite(limit) && limit > 0 ? limit : undefined });
+            }}
+          />
+        </InlineField>
+      </InlineFieldRow>
+    </Stack>
+  );
+}
