@@ -100,7 +100,20 @@ export class KafkaBus implements Bus {
       logger: this.#o.logger,
       ensureTopics: () => this.#ensureTopics(),
       consumer: () =>
-        new Consumer({ ...this.#base(), groupId, deserializers: stringDeserializers, autocommit: false, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTime: 100 }),
+        new Consumer({
+          ...this.#base(),
+          groupId,
+          deserializers: stringDeserializers,
+          autocommit: false,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 1_000,
+          // a rebalance waits at most this long for members to rejoin (the client's default is 102 s)
+          rebalanceTimeout: 30_000,
+          // 'consumer:heartbeat:stalled' after this long without a successful heartbeat (rebalanceTimeout
+          // longer while a rejoin is in progress): see ResilientConsumer
+          heartbeatStallTimeout: 20_000,
+          maxWaitTime: 100,
+        }),
       consume: (c) => c.consume({ topics: [this.#o.shotsTopic], mode: 'committed', fallbackMode: 'earliest', autocommit: false }),
       attach: (stream) => new BatchLoop(stream, handler, this.#o.maxBatch, this.#o.logger),
     });
@@ -161,7 +174,13 @@ interface Attached {
   /** stops handing messages on; waits for the batch in progress */
   stop(): Promise<void>;
   queued(): number;
+  /** why this stream looks stuck (the watchdog then starts a new consumer), or null */
+  stuck?(): string | null;
 }
+
+/** How often the watchdog looks, and how long a fetch loop may stay silent while it has partitions. */
+const WATCHDOG_EVERY_MS = 5_000;
+const FETCH_SILENCE_MS = 30_000;
 
 /** Longest wait for a consumer to list topics and join its group. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -261,11 +280,23 @@ class ResilientConsumer {
         this.#stream = stream;
         // A listener for the stream's whole life: an 'error' without one would crash the process.
         stream.on('error', (err: Error) => this.#o.logger.debug({ err, consumer: this.#o.name }, 'Kafka consumer stream error'));
+        const consumer = this.#consumer!;
+        let watchdog: NodeJS.Timeout | undefined;
         const ended = new Promise<Error | null>((resolve) => {
           stream.once('error', (err: Error) => resolve(err));
           stream.once('close', () => resolve(null));
           this.#wake = () => resolve(null);
-        });
+          // The client's own signal that its group membership is broken (no heartbeat for 20 s).
+          consumer.once('consumer:heartbeat:stalled', () => resolve(new Error('heartbeats stalled')));
+          // Joined, yet silent: a fetch that never answers (seen after broker restarts) stops the
+          // stream's loop for good; no error ever comes. Start over instead. (An idle topic is not
+          // silent: every fetch, empty ones after maxWaitTime included, emits 'fetch'.)
+          watchdog = setInterval(() => {
+            const stuck = this.#attached?.stuck?.() ?? null;
+            if (stuck) resolve(new Error(stuck));
+          }, WATCHDOG_EVERY_MS);
+          watchdog.unref();
+        }).finally(() => clearInterval(watchdog));
         this.#attached = this.#o.attach(stream);
         this.#setProblem(null);
         if (this.#connects++ > 0) this.#o.logger.info({ consumer: this.#o.name, attempts }, 'Kafka consumer reconnected');
@@ -338,6 +369,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
  */
 class BatchLoop implements Attached {
   #waiting: StrMessage[] = [];
+  #lastFetch = Date.now();
   #running: Promise<void> | null = null;
   #stopped = false;
   #paused = false;
@@ -351,6 +383,7 @@ class BatchLoop implements Attached {
     this.#handler = handler;
     this.#max = max;
     this.#logger = logger;
+    stream.on('fetch', () => (this.#lastFetch = Date.now()));
     stream.on('data', (m: StrMessage) => {
       this.#waiting.push(m);
       if (this.#waiting.length >= this.#max * 2 && !this.#paused) {
@@ -391,6 +424,7 @@ class BatchLoop implements Attached {
       commitBatch(messages).catch((err) => this.#logger.warn({ err }, 'offset commit failed; the batch will be delivered again'));
       if (this.#paused && this.#waiting.length < this.#max && !this.#stopped) {
         this.#paused = false;
+        this.#lastFetch = Date.now(); // the silence while paused was ours
         this.#stream.resume();
       }
     }
@@ -399,6 +433,16 @@ class BatchLoop implements Attached {
 
   queued(): number {
     return this.#waiting.length;
+  }
+
+  /** Partitions assigned to this consumer, yet no fetch answered for FETCH_SILENCE_MS (and not paused by us). */
+  stuck(): string | null {
+    if (this.#paused || this.#stopped) return null;
+    const silent = Date.now() - this.#lastFetch;
+    if (silent < FETCH_SILENCE_MS) return null;
+    const assigned = this.#stream.consumer.assignments?.reduce((n, a) => n + a.partitions.length, 0) ?? 0;
+    if (assigned === 0) return null;
+    return `no fetch answered for ${Math.round(silent / 1000)} s with ${assigned} partitions assigned`;
   }
 
   async stop(): Promise<void> {

@@ -46,6 +46,13 @@ export interface MongoStoreOptions {
   logger?: StoreLogger;
   /** Further driver options; they override the defaults below and the URL. */
   clientOptions?: MongoClientOptions;
+  /**
+   * How long past the driver's own bound on a server heartbeat (connect and handshake,
+   * connectTimeoutMS each; plus heartbeatFrequencyMS for an awaited check) it may stay
+   * unanswered before the store takes the driver's monitor for stuck and replaces its client
+   * (see MongoStore#checkMonitor); default 10 s.
+   */
+  stuckHeartbeatGraceMs?: number;
 }
 
 export const DEFAULT_WRITE_CONCERN: WriteConcernSettings = Object.freeze({ w: 'majority', journal: true });
@@ -119,11 +126,16 @@ const UPSERT_ATTEMPTS = 3;
 
 class MongoCollection<T extends Doc> implements Collection<T> {
   readonly name: string;
-  readonly #coll: DriverCollection<Raw>;
+  /** the driver's collection on the store's current client (the store may replace its client) */
+  readonly #driver: () => DriverCollection<Raw>;
 
-  constructor(coll: DriverCollection<Raw>) {
-    this.name = coll.collectionName;
-    this.#coll = coll;
+  constructor(name: string, driver: () => DriverCollection<Raw>) {
+    this.name = name;
+    this.#driver = driver;
+  }
+
+  get #coll(): DriverCollection<Raw> {
+    return this.#driver();
   }
 
   async insertOne(doc: T): Promise<void> {
@@ -283,30 +295,61 @@ async function retryUpsert<R>(upsert: boolean, run: () => Promise<R>): Promise<R
 /** Readiness probes give up on a ping after this long (the driver itself waits serverSelectionTimeoutMS). */
 const PING_TIMEOUT_MS = 1_500;
 
+/** How often the store looks for a server heartbeat that never finished (a stuck monitor). */
+const MONITOR_WATCH_EVERY_MS = 1_000;
+const DEFAULT_STUCK_HEARTBEAT_GRACE_MS = 10_000;
+/** A heartbeat's bound when connectTimeoutMS is 0 (the driver then sets none). */
+const UNBOUNDED_HEARTBEAT_MS = 30_000;
+
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
   readonly dbName: string;
-  readonly #client: MongoClient;
-  readonly #db: Db;
+  readonly #newClient: () => MongoClient;
+  #client: MongoClient;
+  #db: Db;
   readonly #collections = new Map<string, DriverCollection<Raw>>();
   readonly #logger: StoreLogger;
+  readonly #stuckGraceMs: number;
   /** while the driver's monitor sees the server down: since when, and why */
   #unreachable: { since: string; reason: string } | null = null;
   #closing = false;
   #reconnecting: Promise<void> | null = null;
+  /** per server address: the heartbeat in progress (started, not yet succeeded or failed) */
+  readonly #heartbeats = new Map<string, { since: number; awaited: boolean }>();
+  readonly #watch: NodeJS.Timeout;
+  #clientRestarts = 0;
 
-  /** Use createMongoStore. */
-  constructor(client: MongoClient, dbName: string, logger: StoreLogger) {
-    this.#client = client;
+  /** Use createMongoStore. `newClient` makes a client for the store's server (called again to replace a stuck one). */
+  constructor(newClient: () => MongoClient, dbName: string, logger: StoreLogger, options: { stuckHeartbeatGraceMs?: number } = {}) {
+    this.#newClient = newClient;
     this.dbName = dbName;
-    this.#db = client.db(dbName);
     this.#logger = logger;
+    this.#stuckGraceMs = options.stuckHeartbeatGraceMs ?? DEFAULT_STUCK_HEARTBEAT_GRACE_MS;
+    this.#client = this.#attach(newClient());
+    this.#db = this.#client.db(dbName);
+    this.#watch = setInterval(() => this.#checkMonitor(), MONITOR_WATCH_EVERY_MS);
+    this.#watch.unref();
+  }
+
+  /** How often a stuck driver monitor made the store replace its client (see #checkMonitor). */
+  get clientRestarts(): number {
+    return this.#clientRestarts;
+  }
+
+  /** Listens to a client for as long as it is the store's client. */
+  #attach(client: MongoClient): MongoClient {
+    const current = () => client === this.#client && !this.#closing;
     // The driver reconnects by itself to a server it once reached, but when its very first
     // connection fails (a service started while MongoDB is down) it closes its topology for
     // good: every later operation fails with "Topology is closed". Then connect again.
-    client.on('topologyClosed', () => this.#reconnect());
+    client.on('topologyClosed', () => {
+      if (!current()) return;
+      this.#heartbeats.clear();
+      this.#reconnect();
+    });
     // Losing and regaining the server, once per change.
     client.on('serverDescriptionChanged', (event) => {
+      if (!current()) return;
       const was = event.previousDescription.type;
       const now = event.newDescription.type;
       if (now === 'Unknown' && event.newDescription.error) {
@@ -320,16 +363,70 @@ export class MongoStore implements Store {
         this.#logger.info({ server: event.address, type: now }, 'mongodb store: server reachable');
       }
     });
+    // The heartbeat in progress per server, for #checkMonitor.
+    client.on('serverHeartbeatStarted', (event) => {
+      if (current()) this.#heartbeats.set(event.connectionId, { since: Date.now(), awaited: event.awaited });
+    });
+    const finished = (address: string) => {
+      if (current()) this.#heartbeats.delete(address);
+    };
+    client.on('serverHeartbeatSucceeded', (event) => finished(event.connectionId));
+    client.on('serverHeartbeatFailed', (event) => finished(event.connectionId));
+    client.on('serverClosed', (event) => finished(event.address));
+    return client;
+  }
+
+  /**
+   * The driver's server monitor can get stuck for good (mongodb 7.9): when the server closes
+   * all connections at once (a restart) while operations are in flight, an operation's
+   * failure makes the monitor check the server at once, and that check can start writing its
+   * hello on a socket that is already destroyed but whose 'close' event has not been handled
+   * yet. The write then waits for a 'drain' that never comes: the heartbeat never succeeds,
+   * fails or times out, the server stays Unknown, and every operation fails server selection
+   * until the process restarts. The driver bounds a heartbeat itself (a new connection:
+   * connect and handshake, connectTimeoutMS each; an existing one: connectTimeoutMS, plus
+   * heartbeatFrequencyMS when awaited), so one unanswered well past that can only be stuck;
+   * then the store replaces its client. Operations on the old one fail and their callers
+   * retry them (the watcher does, with backoff).
+   */
+  #checkMonitor(): void {
+    if (this.#closing) return;
+    const { connectTimeoutMS, heartbeatFrequencyMS } = this.#client.options;
+    const now = Date.now();
+    for (const [address, heartbeat] of this.#heartbeats) {
+      const bound = 2 * (connectTimeoutMS || UNBOUNDED_HEARTBEAT_MS) + (heartbeat.awaited ? heartbeatFrequencyMS : 0) + this.#stuckGraceMs;
+      if (now - heartbeat.since <= bound) continue;
+      this.#replaceClient(`the driver's monitor of ${address} started a heartbeat ${Math.round((now - heartbeat.since) / 1000)} s ago and never finished it`);
+      return;
+    }
+  }
+
+  #replaceClient(reason: string): void {
+    const old = this.#client;
+    this.#clientRestarts++;
+    this.#heartbeats.clear();
+    this.#collections.clear();
+    this.#unreachable = { since: this.#unreachable?.since ?? new Date().toISOString(), reason };
+    this.#logger.warn({ reason, restarts: this.#clientRestarts }, 'mongodb store: the driver stopped monitoring the server; replacing its client');
+    this.#client = this.#attach(this.#newClient());
+    this.#db = this.#client.db(this.dbName);
+    // The new client connects on its next operation (and, should that fail, through #reconnect).
+    void old.close().catch((err: unknown) => this.#logger.warn({ err }, 'mongodb store: closing the replaced client failed'));
+  }
+
+  /** The driver's collection on the current client. */
+  #driverCollection(name: string): DriverCollection<Raw> {
+    let coll = this.#collections.get(name);
+    if (!coll) {
+      coll = this.#db.collection<Raw>(name);
+      this.#collections.set(name, coll);
+    }
+    return coll;
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
     assertCollectionName(name);
-    let coll = this.#collections.get(name);
-    if (!coll) {
-      coll = this.#db.collection(name);
-      this.#collections.set(name, coll);
-    }
-    return new MongoCollection<T>(coll);
+    return new MongoCollection<T>(name, () => this.#driverCollection(name));
   }
 
   /** Resolves when the server answers; otherwise rejects saying why (what the driver last saw, and since when) within PING_TIMEOUT_MS. */
@@ -372,6 +469,7 @@ export class MongoStore implements Store {
 
   async close(): Promise<void> {
     this.#closing = true;
+    clearInterval(this.#watch);
     try {
       await this.#client.close();
     } catch (err) {
@@ -387,6 +485,8 @@ export class MongoStore implements Store {
  */
 export function createMongoStore(url: string, options: MongoStoreOptions = {}): MongoStore {
   const dbName = options.dbName ?? parseUrl(url).dbName ?? 'shotline';
-  const client = new MongoClient(url, clientOptionsFor(url, options));
-  return new MongoStore(client, dbName, options.logger ?? silentLogger);
+  const clientOptions = clientOptionsFor(url, options);
+  return new MongoStore(() => new MongoClient(url, clientOptions), dbName, options.logger ?? silentLogger, {
+    ...(options.stuckHeartbeatGraceMs !== undefined && { stuckHeartbeatGraceMs: options.stuckHeartbeatGraceMs }),
+  });
 }

@@ -45,8 +45,10 @@ export interface ScenarioOptions {
   log?: (line: string) => void;
   /** keep the work dir (process logs, journal, service logs) */
   keep?: boolean;
-  /** a fixed list of faults instead of the seeded random ones: wait `afterS`, then inject (one at a time) */
-  plan?: { afterS: number; kind: FaultKind; downS: number }[];
+  /** a fixed list of faults instead of the seeded random ones: wait `afterS`, then inject (and wait for it unless `overlap`) */
+  plan?: { afterS: number; kind: FaultKind; downS: number; overlap?: boolean }[];
+  /** extra environment for relay and watcher (e.g. SHOTLINE_LOG_LEVEL) */
+  env?: Record<string, string>;
 }
 
 export interface FaultRecord {
@@ -189,6 +191,7 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Ledger
     KAFKA_GROUP: `shotline-faults-${suffix}`,
     SHOTLINE_SETTINGS_POLL_MS: '500',
     SHOTLINE_ADMIN_TOKEN: ADMIN_TOKEN,
+    ...options.env,
   };
   const relay = new Managed('relay', { ...common, SHOTLINE_DATA_DIR: join(work, 'relay'), SHOTLINE_ZMQ_ENDPOINTS: simulator.endpoint, SHOTLINE_ZMQ_PUBLISH: publish }, join(work, 'relay.log'), log);
   const watcher = new Managed('watcher', { ...common, SHOTLINE_DATA_DIR: join(work, 'watcher') }, join(work, 'watcher.log'), log);
@@ -287,7 +290,12 @@ export async function runFaultScenario(options: ScenarioOptions): Promise<Ledger
     };
     for (const step of options.plan ?? []) {
       await sleep(step.afterS * 1000);
-      await inject(step.kind, step.downS * 1000);
+      const p = inject(step.kind, step.downS * 1000);
+      if (!step.overlap) await p;
+      else {
+        running.add(p);
+        void p.finally(() => running.delete(p));
+      }
     }
     while (!options.plan) {
       const gap = (gapMin + rng() * (gapMax - gapMin)) * 1000;
