@@ -59,6 +59,8 @@ export interface JournalStats {
   /** appended, waiting for their write and fdatasync */
   writeQueue: number;
   writeQueueBytes: number;
+  /** writes (each with its fdatasync) since the journal was opened */
+  writes: number;
 }
 
 export class ShotJournal {
@@ -82,6 +84,9 @@ export class ShotJournal {
   #queuedRecords = 0;
   #batch: PendingWrite | null = null;
   #writing: Promise<void> = Promise.resolve();
+  /** a write step is queued on #writing and will take #batch, whatever it holds by then */
+  #flushQueued = false;
+  #writes = 0;
   #ackTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
@@ -184,11 +189,19 @@ export class ShotJournal {
     });
   }
 
+  // The batch is taken when its step runs, not when it is queued: appends made while an
+  // earlier write and fdatasync are in progress join one batch, so a process that falls
+  // behind (short of CPU or disk) writes fewer, larger groups and catches up, instead of
+  // queueing one small write per event-loop turn.
   #flush(): void {
-    const batch = this.#batch;
-    this.#batch = null;
-    if (!batch) return;
-    this.#writing = this.#writing.then(() => this.#write(batch));
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    this.#writing = this.#writing.then(() => {
+      this.#flushQueued = false;
+      const batch = this.#batch;
+      this.#batch = null;
+      return batch ? this.#write(batch) : undefined;
+    });
   }
 
   async #write(batch: PendingWrite): Promise<void> {
@@ -210,6 +223,7 @@ export class ShotJournal {
       }
       await this.#fh.write(batch.lines.join(''));
       await this.#fh.datasync();
+      this.#writes++;
       let offset = segment.bytes;
       segment.bytes += batch.bytes;
       batch.records.forEach((r, i) => {
@@ -326,6 +340,7 @@ export class ShotJournal {
       inMemory: this.#window.length,
       writeQueue: this.#queuedRecords,
       writeQueueBytes: this.#queuedBytes,
+      writes: this.#writes,
     };
   }
 

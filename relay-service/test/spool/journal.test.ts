@@ -94,6 +94,25 @@ describe('shot journal (counter and spool)', () => {
     assert.equal(j.stats().segments, 1);
     await j.close();
   });
+  it('merges appends made while a write is in progress into the next write', async () => {
+    // One append per event-loop turn: each turn's group alone would be its own write and
+    // fdatasync; a write (two thread-pool round trips) outlasts a turn, so groups merge.
+    const j = await ShotJournal.open(dir, { maxBytes: 1 << 20 });
+    const turns = 200;
+    const appended: Promise<void>[] = [];
+    for (let i = 1; i <= turns; i++) {
+      appended.push(j.append(shot(j.nextShotNumber())));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(appended);
+    assert.equal(j.stats().lastShotNumber, turns);
+    assert.ok(j.stats().writes < turns, `${j.stats().writes} writes for ${turns} turns`);
+    assert.equal(j.stats().writeQueue, 0);
+    await j.close();
+    const again = await ShotJournal.open(dir, { maxBytes: 1 << 20 });
+    assert.deepEqual((await again.next(1000)).map((s) => s.shotNumber), Array.from({ length: turns }, (_, i) => i + 1));
+    await again.close();
+  });
   it('keeps only a window of unsent shots in memory and reads the rest back from disk, in order, across segments and restarts', async () => {
     const opts = { maxBytes: 1 << 20, memoryRecords: 10, segmentBytes: 2_000 };
     const j = await ShotJournal.open(dir, opts);
