@@ -181,7 +181,8 @@ describe('LaserSimulator (real sockets)', () => {
     // (How fast it goes is for the benchmark, not a test.)
     assert.ok(sent > 2 * ms, `${sent} messages in ${Math.round(ms)} ms at rate 50,000`);
     await s.stop();
-    await until('the subscriber to catch up', () => sub.messages.length >= s.stats().sent - start, 10_000);
+    // a ceiling for a loaded machine, not a speed requirement: nothing is dropped (sendHwm 0), only queued
+    await until('the subscriber to catch up', () => sub.messages.length >= s.stats().sent - start, 60_000);
     // every shot arrived in order: no EBUSY losses inside the simulator
     const ids = sub.messages.map((f) => (JSON.parse(f[1]!.toString()) as { shot_id: number }).shot_id);
     for (let i = 1; i < ids.length; i++) assert.equal(ids[i], ids[i - 1]! + 1);
