@@ -45,6 +45,46 @@ function within<T>(ms: number, p: Promise<T>): Promise<T | undefined> {
   return Promise.race([p, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]).finally(() => clearTimeout(timer));
 }
 
+/** First retry of index creation; it doubles up to INDEX_RETRY_MAX_MS. */
+const INDEX_RETRY_MS = 1_000;
+const INDEX_RETRY_MAX_MS = 30_000;
+
+/**
+ * Creates the indexes, retrying until the store takes them. Some are unique
+ * (one entry per sheet and shot, token hashes): a process started while the
+ * store was down must not go on without them until its next restart.
+ */
+function keepTrying(init: () => Promise<unknown>, logger: Logger): { done: Promise<void>; stop: () => void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: () => void = () => {};
+  const done = (async () => {
+    for (let delay = INDEX_RETRY_MS, failures = 0; !stopped; delay = Math.min(delay * 2, INDEX_RETRY_MAX_MS)) {
+      try {
+        await init();
+        if (failures > 0) logger.info({ failures }, 'indexes created now that the store answers');
+        return;
+      } catch (err) {
+        failures++;
+        if (stopped) return;
+        logger.warn({ err, retryInMs: delay }, 'could not create indexes now; retrying');
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, delay);
+        });
+      }
+    }
+  })();
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      wake();
+    },
+  };
+}
+
 export interface Shotline {
   config: Config;
   app: App;
@@ -94,7 +134,9 @@ export async function startShotline(config: Config, logger: Logger = createLogge
     const choices = hooks.choices ?? choiceLists;
     const sheets = runs.api || runs.watcher ? new ShotSheets({ store, shots, settings, logger: logger.child({ component: 'sheets' }), ...(choices && { choices }) }) : undefined;
     // Bounded: with the store down, a restarting relay must not wait for it before ingesting (it goes on in the background).
-    await within(STORE_WAIT_MS, Promise.all([shots.init(), settings.init(), tokens.init(), sheets?.init(), choiceLists?.init()]).catch((err) => logger.warn({ err }, 'could not create indexes now; will work without them until the next start')));
+    const indexes = keepTrying(() => Promise.all([shots.init(), settings.init(), tokens.init(), sheets?.init(), choiceLists?.init()]), logger);
+    stops.push(async () => indexes.stop());
+    await within(STORE_WAIT_MS, indexes.done);
     stops.push(await bootstrapTokens(tokens, config, dataDir, logger));
 
     const bus: Bus = config.kafkaBrokers

@@ -16,6 +16,12 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { createMongoStore, type MongoStore } from '../../src/store/mongo.ts';
 import { freePort, waitFor } from '../support/net.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { startShotline, type Shotline } from '../../src/shotline.ts';
 
 const { MONGO_URL } = process.env;
 const skip = MONGO_URL ? false : 'MONGO_URL not set: `npm test` at the repo root starts a MongoDB-wire server';
@@ -143,5 +149,48 @@ describe('MongoDB store when the server drops every connection at once (a restar
     // Still the same store: writes and reads go through the new client.
     assert.deepEqual(await shots.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]), { inserted: 1, duplicates: 1 });
     assert.equal((await shots.findOne({ _id: 'b' }))?.n, 2);
+  });
+});
+
+describe('a Shotline started while MongoDB is down', { skip }, () => {
+  const db = `shotline_late_indexes_${randomBytes(4).toString('hex')}`;
+  let proxy: TcpProxy | undefined;
+  let shotline: Shotline | undefined;
+
+  after(async () => {
+    await shotline?.stop();
+    await proxy?.drop();
+    await dropDatabase(db);
+  });
+
+  it('creates its indexes (unique ones too) once the server answers, without a restart', async () => {
+    proxy = new TcpProxy(await freePort());
+    const dir = await mkdtemp(join(tmpdir(), 'late-indexes-'));
+    const config = loadConfig({
+      SHOTLINE_ROLE: 'api',
+      SHOTLINE_PORT: '0',
+      SHOTLINE_DATA_DIR: dir,
+      SHOTLINE_ADMIN_TOKEN: 'late-indexes-admin-token-0123456789',
+      MONGO_URL: `mongodb://127.0.0.1:${proxy.port}/${db}?serverSelectionTimeoutMS=500&connectTimeoutMS=500`,
+    });
+    shotline = await startShotline(config, pino({ level: 'silent' }));
+    await proxy.open();
+    const client = new MongoClient(MONGO_URL!);
+    try {
+      const names = await waitFor(
+        'the unique indexes of entries and tokens',
+        async () => {
+          const list = async (c: string) => (await client.db(db).collection(c).listIndexes().toArray().catch(() => [])).map((i) => String(i.name));
+          const [entries, tokens] = await Promise.all([list('entries'), list('api_tokens')]);
+          return entries.includes('sheet_shotKey') && tokens.includes('hash') ? { entries, tokens } : undefined;
+        },
+        60_000,
+        500,
+      );
+      assert.ok(names.tokens.includes('hash'));
+    } finally {
+      await client.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
