@@ -163,7 +163,7 @@ describe('a Shotline started while MongoDB is down', { skip }, () => {
     await dropDatabase(db);
   });
 
-  it('creates its indexes (unique ones too) once the server answers, without a restart', async () => {
+  it('creates its indexes (unique ones too) once the server answers, without a restart', { timeout: 200_000 }, async () => {
     proxy = new TcpProxy(await freePort());
     const dir = await mkdtemp(join(tmpdir(), 'late-indexes-'));
     const config = loadConfig({
@@ -171,7 +171,8 @@ describe('a Shotline started while MongoDB is down', { skip }, () => {
       SHOTLINE_PORT: '0',
       SHOTLINE_DATA_DIR: dir,
       SHOTLINE_ADMIN_TOKEN: 'late-indexes-admin-token-0123456789',
-      MONGO_URL: `mongodb://127.0.0.1:${proxy.port}/${db}?serverSelectionTimeoutMS=500&connectTimeoutMS=500`,
+      // generous: a loaded test server may take seconds to answer; while the proxy is closed, refusals are immediate
+      MONGO_URL: `mongodb://127.0.0.1:${proxy.port}/${db}?serverSelectionTimeoutMS=5000&connectTimeoutMS=5000`,
     });
     shotline = await startShotline(config, pino({ level: 'silent' }));
     await proxy.open();
@@ -184,7 +185,7 @@ describe('a Shotline started while MongoDB is down', { skip }, () => {
           const [entries, tokens] = await Promise.all([list('entries'), list('api_tokens')]);
           return entries.includes('sheet_shotKey') && tokens.includes('hash') ? { entries, tokens } : undefined;
         },
-        60_000,
+        150_000,
         500,
       );
       assert.ok(names.tokens.includes('hash'));
