@@ -10,6 +10,17 @@
 //             whole pipeline in one process, simulator in another, every
 //             message a shot; 10 Hz, 1 kHz, then rising rates until the
 //             pipeline no longer keeps up
+//   search    entry insert rate (HTTP and bulk) and search latency over
+//             1,000,000 entries (bench/search.ts; docs/search.md, Performance)
+//
+// Sections by name: `npm run bench -- search` (or --only search). Options of
+// search: --entries N (default 1,000,000; 100,000 with --quick), --searches N
+// (200), --search-seconds S (150), --load-seconds S (180: the bulk load stops
+// then), --keep (keep the loaded entries; the next run goes on loading),
+// --full (load every entry asked for even on a server that scans too slowly),
+// --store embedded (the embedded store instead of MONGO_URL), --http-searches N
+// (20; 0 on the embedded store, whose HTTP sample needs a restart of Shotline on
+// the loaded entries).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +34,38 @@ import type { IngestedMessage } from '../src/ingest/subscriber.ts';
 import { KafkaBus } from '../src/bus/kafka.ts';
 import { freePort } from '../test/support/net.ts';
 import type { ShotRecord } from '../src/shot.ts';
+import { benchSearch, type SearchBenchOptions } from './search.ts';
 import { arm, dbUrl as dbUrlOf, dropDb, fmt, isoMicros, percentile, pipeline as pipelineOn, requireServices, silent, startSimulator, suffix } from './support.ts';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    entries: { type: 'string' },
+    searches: { type: 'string', default: '200' },
+    'search-seconds': { type: 'string', default: '150' },
+    'load-seconds': { type: 'string', default: '180' },
+    'http-searches': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    store: { type: 'string', default: 'mongodb' },
+  },
+});
 const QUICK = args.quick;
+const selected = new Set([...positionals, ...(args.only ? [args.only] : [])]);
+const count = (name: string, value: string, min = 1) => {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`bench: --${name} must be an integer ≥ ${min} (got ${JSON.stringify(value)})`);
+    process.exit(2);
+  }
+  return n;
+};
+if (args.store !== 'mongodb' && args.store !== 'embedded') {
+  console.error(`bench: --store must be mongodb or embedded (got ${JSON.stringify(args.store)})`);
+  process.exit(2);
+}
 const { KAFKA_BROKERS, MONGO_URL } = requireServices('bench');
 const dbUrl = (name: string) => dbUrlOf(MONGO_URL, name);
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
@@ -188,15 +227,45 @@ async function benchLatency() {
   return rows;
 }
 
+// ---------------------------------------------------------------- search
+// Checked before any section runs.
+const searchOptions: Omit<SearchBenchOptions, 'log'> = {
+  mongoUrl: args.store === 'embedded' ? null : MONGO_URL,
+  entries: count('entries', args.entries ?? (QUICK ? '100000' : '1000000')),
+  searches: count('searches', args.searches!),
+  searchSeconds: count('search-seconds', args['search-seconds']!),
+  loadSeconds: count('load-seconds', args['load-seconds']!),
+  httpInserts: QUICK ? 500 : 2000,
+  httpConcurrency: 8,
+  // The embedded store belongs to one process: searching it through HTTP means starting
+  // Shotline again on the loaded entries, which reads them all (minutes for 300,000).
+  httpSearches: args['http-searches'] !== undefined ? count('http-searches', args['http-searches'], 0) : args.store === 'embedded' ? 0 : QUICK ? 5 : 20,
+  keep: args.keep!,
+  full: args.full!,
+};
+
+async function benchSearchSection() {
+  const { rows, result } = await benchSearch({ ...searchOptions, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+  results.search = result;
+  return rows;
+}
+
 // ---------------------------------------------------------------- main
 const sections: [string, () => Promise<string[][]>][] = [
   ['trigger', benchTrigger],
   ['kafka', benchKafkaToMongo],
   ['latency', benchLatency],
+  ['search', benchSearchSection],
 ];
+for (const name of selected) {
+  if (!sections.some(([n]) => n === name)) {
+    console.error(`bench: no section ${JSON.stringify(name)} (sections: ${sections.map(([n]) => n).join(', ')})`);
+    process.exit(2);
+  }
+}
 const table: string[][] = [];
 for (const [name, fn] of sections) {
-  if (args.only && args.only !== name) continue;
+  if (selected.size > 0 && !selected.has(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   table.push(...(await fn()));
 }

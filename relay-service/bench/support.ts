@@ -57,10 +57,14 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** A pipeline in this process (role all, or watcher) with its own data dir; `env` names db, topics, endpoints. */
-export async function pipeline(role: 'all' | 'watcher', brokers: string, env: Record<string, string>, onStored: (s: readonly ShotRecord[]) => void): Promise<Pipeline> {
+/**
+ * A pipeline in this process (role all, watcher or api) with its own data dir
+ * (unless `env` names one); `env` names db, topics, endpoints. Without
+ * `brokers` (roles all and api) the parts share an in-process bus.
+ */
+export async function pipeline(role: 'all' | 'watcher' | 'api', brokers: string | undefined, env: Record<string, string>, onStored: (s: readonly ShotRecord[]) => void): Promise<Pipeline> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
-  const config = loadConfig({ SHOTLINE_PORT: '0', SHOTLINE_ROLE: role, SHOTLINE_DATA_DIR: dir, KAFKA_BROKERS: brokers, SHOTLINE_ADMIN_TOKEN: BENCH_TOKEN, ...env });
+  const config = loadConfig({ SHOTLINE_PORT: '0', SHOTLINE_ROLE: role, SHOTLINE_DATA_DIR: dir, ...(brokers && { KAFKA_BROKERS: brokers }), SHOTLINE_ADMIN_TOKEN: BENCH_TOKEN, ...env });
   const running = await startShotline(config, silent, { onStored });
   return {
     running,

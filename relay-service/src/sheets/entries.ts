@@ -149,7 +149,8 @@ export function parseIfMatch(header: string | undefined): Precondition | undefin
   return revisions;
 }
 
-function shotKeyOf(id: string, shotNumber: number | null): string {
+/** The key that makes an entry unique per shot and sheet (with `sheet`): `n:<shotNumber>`, or `u:<id>` for an entry of no shot. */
+export function shotKeyOf(id: string, shotNumber: number | null): string {
   return shotNumber === null ? `u:${id}` : `n:${shotNumber}`;
 }
 
@@ -309,6 +310,11 @@ export class EntryService {
       { keys: { sheet: 1, updatedAt: -1 }, name: 'sheet_updatedAt' },
       { keys: { sheet: 1, campaign: 1 }, name: 'sheet_campaign' },
       { keys: { shotUid: 1 }, name: 'shotUid' },
+      // A search's time range (src/search/query.ts) is `receivedAt in range, or receivedAt
+      // null and createdAt in range`: MongoDB scans this one index for both branches of
+      // that $or, with the sheet as equality, so a search reads only the entries of its
+      // sheet and time range (docs/search.md, Performance).
+      { keys: { sheet: 1, receivedAt: 1, createdAt: 1 }, name: 'sheet_receivedAt_createdAt' },
     ]);
     await this.#revisions.createIndexes([{ keys: { entryId: 1, revision: 1 }, name: 'entryId_revision' }]);
   }
