@@ -73,7 +73,7 @@ describe('ShotsQueryEditor', () => {
     expect(latest().format).toBe('timeseries');
     expect(onRunQuery).toHaveBeenCalled();
 
-    const numeric = await optionsOf('shots-fields');
+    const numeric = await optionsOf('shots-fields', 'fields.');
     expect(numeric.some((n) => n.includes('fields.target_thickness'))).toBe(true);
     // a select field cannot be plotted
     expect(numeric.some((n) => n.includes('fields.target_material'))).toBe(false);
