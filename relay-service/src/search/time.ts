@@ -38,3 +38,8 @@ export function normalizeTime(value: string): string | null {
   const base = shifted.toISOString().slice(0, 19); // YYYY-MM-DDTHH:MM:SS
   return `${base}.${frac.padEnd(6, '0').slice(0, 6)}Z`;
 }
+
+/** An instant (ms since the epoch) in the same form: UTC with six fractional digits. */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 23)}000Z`;
+}

@@ -3,6 +3,7 @@
 // `storedAt`.
 import type { ShotRecord } from '../shot.ts';
 import type { Collection, Filter, InsertManyResult, Store } from './types.ts';
+import { formatTime } from '../search/time.ts';
 
 export interface StoredShot extends ShotRecord {
   _id: string;
@@ -99,9 +100,9 @@ export class ShotRepository {
     if (this.#kind === 'embedded') {
       // nedb uses no index for a range (embedded-query.ts splits it into $and clauses), so each count
       // would read every shot: one pass over the range instead, bucketed here by the same string bounds.
-      const bounds = starts.map(utc);
+      const bounds = starts.map(formatTime);
       const counts = new Array<number>(starts.length).fill(0);
-      const docs = await this.#shots.find(rangeFilter({ from: utc(range.from.getTime()), to: utc(range.to.getTime()), ...campaign }));
+      const docs = await this.#shots.find(rangeFilter({ from: formatTime(range.from.getTime()), to: formatTime(range.to.getTime()), ...campaign }));
       for (const doc of docs) {
         let lo = 0;
         let hi = bounds.length - 1;
@@ -115,8 +116,8 @@ export class ShotRepository {
       return bounds.map((start, i) => ({ start, count: counts[i]! }));
     }
     return mapLimit(starts, COUNT_CONCURRENCY, async (t) => {
-      const start = utc(t);
-      const end = utc(Math.min(t + stepMs, range.to.getTime()));
+      const start = formatTime(t);
+      const end = formatTime(Math.min(t + stepMs, range.to.getTime()));
       const count = await this.#shots.count(rangeFilter({ from: start, to: end, ...campaign }));
       return { start, count };
     });
@@ -186,11 +187,6 @@ function rangeFilter(range: ShotRange): Filter {
     filter.receivedAt = { ...(range.from !== undefined && { $gte: range.from }), ...(range.to !== undefined && { $lt: range.to }) };
   }
   return filter;
-}
-
-/** An instant as the stored times compare: UTC with six fractional digits. */
-function utc(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 23)}000Z`;
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

@@ -3,6 +3,7 @@ import { InlineField, InlineFieldRow, Input, MultiCombobox, RadioButtonGroup, St
 
 import { fieldLoader, listLoader } from '../../options';
 import type { ShotlineLists, ShotlineQuery } from '../../types';
+import { LimitInput } from '../LimitInput/LimitInput';
 import { ListPicker } from '../ListPicker/ListPicker';
 import { WhereEditor } from '../WhereEditor/WhereEditor';
 
@@ -111,18 +112,13 @@ export function ShotsQueryEditor({ query, onChange, onRunQuery, lists }: ShotsQu
           />
         </InlineField>
         <InlineField label="Limit" labelWidth={8} tooltip="At most this many shots (1–10000, default 1000)">
-          <Input
+          <LimitInput
             id="shots-limit"
-            type="number"
             width={12}
-            min={1}
             max={10000}
-            defaultValue={query.limit ?? ''}
+            value={query.limit}
             placeholder="1000"
-            onBlur={(e) => {
-              const limit = Number.parseInt(e.currentTarget.value, 10);
-              change({ limit: Number.isFinite(limit) && limit > 0 ? limit : undefined });
-            }}
+            onChange={(limit) => change({ limit })}
           />
         </InlineField>
       </InlineFieldRow>

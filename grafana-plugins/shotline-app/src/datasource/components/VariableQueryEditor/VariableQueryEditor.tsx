@@ -3,6 +3,7 @@ import type { QueryEditorProps } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import type { DataSource } from '../../datasource';
+import { LimitInput } from '../LimitInput/LimitInput';
 import type { ShotlineOptions, ShotlineQuery, ShotlineVariableQuery, VariableKind } from '../../types';
 
 export type VariableQueryEditorProps = QueryEditorProps<
@@ -47,17 +48,12 @@ export function VariableQueryEditor({ query, onChange }: VariableQueryEditorProp
             />
           </InlineField>
           <InlineField label="Limit" labelWidth={8} tooltip="How many of the newest shots (default 50)">
-            <Input
+            <LimitInput
               id="variable-limit"
-              type="number"
               width={10}
-              min={1}
-              defaultValue={query.limit ?? ''}
+              value={query.limit}
               placeholder="50"
-              onBlur={(e) => {
-                const limit = Number.parseInt(e.currentTarget.value, 10);
-                change({ limit: Number.isFinite(limit) && limit > 0 ? limit : undefined });
-              }}
+              onChange={(limit) => change({ limit })}
             />
           </InlineField>
         </InlineFieldRow>
