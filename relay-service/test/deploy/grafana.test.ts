@@ -11,9 +11,10 @@ import { composeVariables, filesUnder, pluginJsons, readYaml, rootPath } from '.
 
 const DS = { type: 'shotline-shotline-datasource', uid: 'shotline' };
 const APP_ID = 'shotline-shotline-app';
-/** Query types and stats of the datasource's query model (the plugin's contract, pkg/plugin/query.go). */
-const QUERY_TYPES = ['shots', 'channels', 'stats', 'live', 'annotations'];
-const STATS = ['shotsPerCampaign', 'shotsPerHour', 'triggerRate', 'channelTriggerCounts', 'timeSinceLastShot', 'dependenciesDown'];
+/** Query types and stats of the datasource's query model: the plugin's contract, read from its Go backend (pkg/plugin/query.go). */
+const QUERY_MODEL = readFileSync(rootPath('grafana-plugins', 'shotline-app', 'pkg', 'plugin', 'query.go'), 'utf8');
+const QUERY_TYPES = [...QUERY_MODEL.matchAll(/^\tQuery\w+\s*=\s*"(\w+)"/gm)].map((m) => m[1]);
+const STATS = [...QUERY_MODEL.matchAll(/^\tStat\w+\s*=\s*"(\w+)"/gm)].map((m) => m[1]);
 /** What a template variable lists (the datasource's variable query `kind`, fetched from its backend resources). */
 const VARIABLE_KINDS = ['sheets', 'campaigns', 'channels', 'recentShots'];
 const DASHBOARD_UIDS = ['shotline-pipeline-health', 'shotline-shot-search', 'shotline-shot-sheet', 'shotline-trigger-monitor'];
@@ -196,9 +197,9 @@ describe('provisioning/alerting/', () => {
   const contactPoints = all<any>('alerting', 'contactPoints');
   const policies = all<any>('alerting', 'policies');
 
-  test('three rules with unique uids: channel above its limit, no shots in an active campaign, pipeline down', () => {
+  test('rules with unique uids: channel above its limit, no shots in an active campaign, pipeline down, store behind', () => {
     const uids = rules.map((r) => r.rule.uid);
-    assert.deepEqual(uids.sort(), ['shotline-channel-above-limit', 'shotline-no-shots-in-campaign', 'shotline-pipeline-down']);
+    assert.deepEqual(uids.sort(), ['shotline-channel-above-limit', 'shotline-no-shots-in-campaign', 'shotline-pipeline-down', 'shotline-store-behind']);
     for (const uid of uids) assert.ok(uid.length <= 40 && /^[A-Za-z0-9_-]+$/.test(uid), `${uid}: Grafana allows 40 characters of [A-Za-z0-9_-]`);
     for (const g of groups) {
       assert.equal(g.folder, all<any>('dashboards', 'providers')[0].folder, 'rules live beside the dashboards');

@@ -170,6 +170,11 @@ func TestIntegration(t *testing.T) {
 				t.Errorf("a dependency is down")
 			}
 		}
+		// The simulated laser fires 20 shots/s into a healthy pipeline: only the shots in flight are behind.
+		backlog := ok(t, map[string]any{"queryType": "stats", "stat": "pipelineBacklog"})[0]
+		if n, u := fieldByName(t, backlog, "notStored").At(0).(float64), fieldByName(t, backlog, "unsent").At(0).(float64); n > 100 || u > 100 {
+			t.Errorf("pipeline backlog of a healthy relay: notStored %v unsent %v", n, u)
+		}
 	})
 
 	t.Run("annotations", func(t *testing.T) {

@@ -3,6 +3,7 @@ package plugin
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,7 +27,10 @@ const (
 	StatChannelTriggerCounts = "channelTriggerCounts"
 	StatTimeSinceLastShot    = "timeSinceLastShot"
 	StatDependenciesDown     = "dependenciesDown"
+	StatPipelineBacklog      = "pipelineBacklog"
 )
+
+var statKinds = []string{StatShotsPerCampaign, StatShotsPerHour, StatTriggerRate, StatChannelTriggerCounts, StatTimeSinceLastShot, StatDependenciesDown, StatPipelineBacklog}
 
 // Live paths: the Grafana Live channel is ds/<uid>/<path>, the same for every
 // viewer, so all of them share one stream (and one relay connection).
@@ -144,12 +148,11 @@ func ParseQuery(q backend.DataQuery) (QueryModel, error) {
 		}
 	case QueryChannels, QueryAnnotations:
 	case QueryStats:
-		switch m.Stat {
-		case StatShotsPerCampaign, StatShotsPerHour, StatTriggerRate, StatChannelTriggerCounts, StatTimeSinceLastShot, StatDependenciesDown:
-		case "":
-			return m, badQuery("stat", "choose one of shotsPerCampaign, shotsPerHour, triggerRate, channelTriggerCounts, timeSinceLastShot, dependenciesDown")
-		default:
-			return m, badQuery("stat", "%q is not one of shotsPerCampaign, shotsPerHour, triggerRate, channelTriggerCounts, timeSinceLastShot, dependenciesDown", m.Stat)
+		switch {
+		case m.Stat == "":
+			return m, badQuery("stat", "choose one of %s", strings.Join(statKinds, ", "))
+		case !slices.Contains(statKinds, m.Stat):
+			return m, badQuery("stat", "%q is not one of %s", m.Stat, strings.Join(statKinds, ", "))
 		}
 	case QueryLive:
 		if m.Path != LiveShots && m.Path != LiveChannels {

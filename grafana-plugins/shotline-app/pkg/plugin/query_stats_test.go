@@ -176,3 +176,41 @@ func TestDependenciesDownReadsTheRelaysReadiness(t *testing.T) {
 		t.Fatalf("%+v", frame)
 	}
 }
+
+func TestPipelineBacklogIsUnsentAndNotStoredShots(t *testing.T) {
+	f := newFakeRelay(t)
+	recent := time.Now().UTC().Format(time.RFC3339Nano)
+	f.serveShots([]map[string]any{shotJSON(40, recent, nil, map[string]float64{"energy_J": 2}, nil, nil, nil)})
+	f.answer("GET", "/api/v1/relay/status", 200, map[string]any{"lastShotNumber": 52, "spool": map[string]any{"pendingShots": 7, "pendingBytes": 900, "maxBytes": 1 << 20}})
+	backlog := func() (notStored, unsent float64) {
+		t.Helper()
+		res := runQuery(t, f.datasource(""), map[string]any{"queryType": "stats", "stat": "pipelineBacklog"}, from, to)
+		if res.Error != nil {
+			t.Fatal(res.Error)
+		}
+		frame := res.Frames[0]
+		if frame.Meta.Type != data.FrameTypeNumericWide {
+			t.Fatalf("not numeric wide: %s", frame.Meta.Type)
+		}
+		return fieldByName(t, frame, "notStored").At(0).(float64), fieldByName(t, frame, "unsent").At(0).(float64)
+	}
+	if n, u := backlog(); n != 12 || u != 7 {
+		t.Fatalf("notStored %v unsent %v, want 12 and 7", n, u)
+	}
+	// Nothing stored yet: every numbered shot is behind.
+	f.serveShots(nil)
+	if n, _ := backlog(); n != 52 {
+		t.Fatalf("nothing stored: notStored %v, want 52", n)
+	}
+	// A store ahead of a relay whose counter restarted is no backlog.
+	f.serveShots([]map[string]any{shotJSON(90, recent, nil, map[string]float64{"energy_J": 2}, nil, nil, nil)})
+	if n, _ := backlog(); n != 0 {
+		t.Fatalf("store ahead: notStored %v, want 0", n)
+	}
+	// No relay status (no relay has reported): an error, not a false zero.
+	f.answer("GET", "/api/v1/relay/status", 404, map[string]any{"error": "no relay status yet"})
+	res := runQuery(t, f.datasource(""), map[string]any{"queryType": "stats", "stat": "pipelineBacklog"}, from, to)
+	if res.Error == nil {
+		t.Fatal("no relay status must be an error")
+	}
+}

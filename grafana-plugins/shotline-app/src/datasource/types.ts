@@ -3,20 +3,12 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
 
+import type { WhereCondition } from '../components/WhereEditor/types';
+
 export type QueryType = 'shots' | 'channels' | 'stats' | 'live' | 'annotations';
 
-/** Operators of the relay's search language (docs/search.md). */
-export type WhereOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'exists';
-
-export type WhereScalar = string | number | boolean | null;
-export type WhereValue = WhereScalar | WhereScalar[];
-
-/** One search condition, e.g. `{ field: 'channels.energy_J', op: '>', value: 2 }`. */
-export interface WhereCondition {
-  field: string;
-  op: WhereOp;
-  value?: WhereValue;
-}
+// The search conditions live with the editor that builds them (components/WhereEditor).
+export type { WhereCondition, WhereOp, WhereScalar, WhereValue } from '../components/WhereEditor/types';
 
 export type StatKind =
   | 'shotsPerCampaign'
@@ -24,7 +16,8 @@ export type StatKind =
   | 'triggerRate'
   | 'channelTriggerCounts'
   | 'timeSinceLastShot'
-  | 'dependenciesDown';
+  | 'dependenciesDown'
+  | 'pipelineBacklog';
 
 export type LivePath = 'shots' | 'channels';
 

@@ -35,7 +35,15 @@ export const STATS: Array<{ value: StatKind; label: string; description: string 
     label: 'Dependencies down',
     description: "per dependency of the relay's /readyz: 1 down, 0 up (for a pipeline-down alert)",
   },
+  {
+    value: 'pipelineBacklog',
+    label: 'Pipeline backlog',
+    description: 'shots the relay numbered but the store does not hold yet, and shots not yet sent to Kafka (for a watcher-lag alert)',
+  },
 ];
+
+/** Stats about the whole pipeline, not about a campaign's shots. */
+const WITHOUT_CAMPAIGN: ReadonlyArray<StatKind | undefined> = ['dependenciesDown', 'pipelineBacklog'];
 
 /** Numbers about shots and the relay; each answers numeric frames that alert conditions can reduce. */
 export function StatsQueryEditor({ query, onChange, onRunQuery, lists }: StatsQueryEditorProps) {
@@ -62,7 +70,7 @@ export function StatsQueryEditor({ query, onChange, onRunQuery, lists }: StatsQu
           }
         />
       </InlineField>
-      {query.stat !== 'dependenciesDown' && (
+      {!WITHOUT_CAMPAIGN.includes(query.stat) && (
         <InlineField label="Campaign" labelWidth={10}>
           <ListPicker
             id="stats-campaign"
