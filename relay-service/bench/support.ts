@@ -88,8 +88,9 @@ export async function arm(url: string, channel: string, rule: ThresholdRule): Pr
 const SIMULATOR = fileURLToPath(new URL('../src/simulator/main.ts', import.meta.url));
 
 /** The laser simulator in a process of its own (so it does not share the pipeline's event loop). */
-export async function startSimulator(endpoint: string, rate: number): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [SIMULATOR, '--endpoint', endpoint, '--rate', String(rate), '--status-every', '0', '--hwm', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** `hwm`: the simulator's send high-water mark (0, the default here: unlimited, it never drops; a real laser's PUB drops at its HWM). */
+export async function startSimulator(endpoint: string, rate: number, hwm = 0): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [SIMULATOR, '--endpoint', endpoint, '--rate', String(rate), '--status-every', '0', '--hwm', String(hwm)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => {

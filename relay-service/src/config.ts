@@ -91,6 +91,20 @@ export const VARIABLES = {
   authFailureWindowMs: { env: 'SHOTLINE_AUTH_FAILURE_WINDOW_MS', default: '60000', parse: num, schema: Type.Integer({ minimum: 1000, maximum: 86_400_000 }), doc: 'the window of SHOTLINE_AUTH_MAX_FAILURES, and how long a lockout lasts' },
   authFailureAddresses: { env: 'SHOTLINE_AUTH_FAILURE_ADDRESSES', default: '10000', parse: num, schema: Type.Integer({ minimum: 100, maximum: 1_000_000 }), doc: 'client addresses with failed authentications tracked at most (the least recently active one is dropped beyond)' },
   spoolMaxBytes: { env: 'SHOTLINE_SPOOL_MAX_BYTES', default: String(256 * 1024 * 1024), parse: num, schema: Type.Integer({ minimum: 1024 }), doc: 'bound of the on-disk shot journal awaiting Kafka: /readyz alarms at 80 %, new shots are refused at 100 %' },
+  ingestQueueMax: {
+    env: 'SHOTLINE_INGEST_QUEUE_MAX',
+    default: '10000',
+    parse: num,
+    schema: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+    doc: 'laser messages the relay holds in memory ahead of the journal write; at the bound it stops reading ZeroMQ until half have gone through',
+  },
+  ingestQueueMaxBytes: {
+    env: 'SHOTLINE_INGEST_QUEUE_MAX_BYTES',
+    default: String(32 * 1024 * 1024),
+    parse: num,
+    schema: Type.Integer({ minimum: 1024 }),
+    doc: 'the same bound in bytes of laser messages',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof VARIABLES;

@@ -43,5 +43,17 @@ export function createMetrics() {
     gauge(name: string, help: string, read: () => number) {
       new Gauge({ name, help, registers: r, collect() { this.set(read()); } });
     },
+    /** Registers a counter whose total lives elsewhere (it only grows), read at scrape time. */
+    counter(name: string, help: string, read: () => number) {
+      new Counter({
+        name,
+        help,
+        registers: r,
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    },
   };
 }

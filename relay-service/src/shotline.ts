@@ -197,6 +197,7 @@ export async function startShotline(config: Config, logger: Logger = createLogge
       stops.push(() => relay!.stop());
       const r = relay;
       checks.push({ name: 'bus', check: () => r.checkBus() });
+      checks.push({ name: 'ingest', check: () => r.checkIngest() });
     }
 
     // Choice lists sync from the wiki in the background of the api (never in the way of anything else).

@@ -21,6 +21,23 @@ export interface RelayStatus {
   /** `full`: new shots are refused until Kafka takes some; `refused`: since start */
   spool: { pendingShots: number; pendingBytes: number; maxBytes: number; full?: boolean; refused?: number };
   kafka: { connected: boolean; lastError: string | null };
+  /**
+   * The queue ahead of the journal and the backpressure onto ZeroMQ (absent from relays before it):
+   * messages and bytes waiting, the bounds, whether reading ZeroMQ is paused, pauses and time paused
+   * since start, the share of the last 10 s paused, laser-counter gaps.
+   */
+  ingest?: {
+    queueDepth: number;
+    queueBytes: number;
+    queueLimit: number;
+    queueLimitBytes: number;
+    journalWriteQueue: number;
+    paused: boolean;
+    pauses: number;
+    pausedSeconds: number;
+    recentlyPausedShare: number | null;
+    laserGaps: number;
+  };
   /** channel name → local trigger count since its last reset */
   counters: Record<string, number>;
   settingsVersion: number;

@@ -1,11 +1,18 @@
 // ZeroMQ ingest: one SUB socket per laser endpoint, one receive loop each.
 //
 // The loop is the relay's hot path. Per message it does: one `receive()` await
-// (the only await), a clock read, `decodeMessage`, a copy of at most a few
-// hundred bytes into the debug ring, the laser-counter check, one message
+// (the only await, but for a pause), a clock read, `decodeMessage`, a copy of
+// at most a few hundred bytes into the debug ring, the laser-counter check, one message
 // object, and a synchronous call of the handler. No logging, no promises.
 // Everything about connections comes from the socket's event observer, off
 // the hot path.
+//
+// Backpressure: `pause()` stops the loops from taking messages off the
+// sockets until `resume()`. Meanwhile the laser's messages wait in ZeroMQ (up
+// to the receive HWM, then in TCP buffers and the laser's send queue); beyond
+// the laser's HWM its PUB drops them, and the laser counter shows those as
+// gaps. So a relay short of CPU or disk holds a bounded amount in memory and
+// loses messages countably, instead of queueing without bound.
 import { Subscriber } from 'zeromq';
 import { decodeMessage, readLaserCounter, REJECT_REASONS, formatEpochMicros, type DecodeLimits, type RejectReason } from './decoder.ts';
 import { RateLimitedLog, silentLog, type DebugBuffer, type LogSink } from './debug-buffer.ts';
@@ -152,6 +159,12 @@ export interface IngestStats {
   counterResets: number;
   /** laser counter repeated */
   duplicates: number;
+  /** ingest is paused now (backpressure: see `pause`) */
+  paused: boolean;
+  /** pauses since start */
+  pauses: number;
+  /** time spent paused since start, the current pause included, ms */
+  pausedMs: number;
   endpoints: EndpointStats[];
 }
 
@@ -198,6 +211,11 @@ export class ZmqIngest {
   #handlerErrors = 0;
   #started = false;
   #closing = false;
+  /** while paused: what the loops wait on before their next receive */
+  #gate: { wait: Promise<void>; open: () => void } | null = null;
+  #pausedAt = 0;
+  #pausedMs = 0;
+  #pauses = 0;
 
   constructor(options: ZmqIngestOptions) {
     if (options.endpoints.length === 0) throw new Error('ZmqIngest: no endpoints to subscribe to');
@@ -300,6 +318,10 @@ export class ZmqIngest {
   async #run(ep: EndpointState): Promise<void> {
     const socket = ep.socket;
     while (!this.#closing) {
+      if (this.#gate) {
+        await this.#gate.wait;
+        continue;
+      }
       let frames: Buffer[];
       try {
         frames = await socket.receive();
@@ -368,6 +390,38 @@ export class ZmqIngest {
     }
   }
 
+  /**
+   * Stops taking messages off the sockets until `resume()`. A receive already
+   * in progress (at most one per endpoint) still delivers its message: what
+   * left ZeroMQ is always handed on. Idempotent.
+   */
+  pause(): void {
+    if (this.#gate || this.#closing) return;
+    let open!: () => void;
+    const wait = new Promise<void>((resolve) => (open = resolve));
+    this.#gate = { wait, open };
+    this.#pauses++;
+    this.#pausedAt = performance.now();
+  }
+
+  /** Takes messages off the sockets again. Idempotent. */
+  resume(): void {
+    const gate = this.#gate;
+    if (!gate) return;
+    this.#gate = null;
+    this.#pausedMs += performance.now() - this.#pausedAt;
+    gate.open();
+  }
+
+  get paused(): boolean {
+    return this.#gate !== null;
+  }
+
+  /** Time spent paused since start, the current pause included, ms. */
+  get pausedMs(): number {
+    return this.#pausedMs + (this.#gate ? performance.now() - this.#pausedAt : 0);
+  }
+
   /** A plain snapshot of the counters. */
   stats(): IngestStats {
     const endpoints = this.#endpoints.map(
@@ -398,6 +452,9 @@ export class ZmqIngest {
       gaps: sum('gaps'),
       counterResets: sum('counterResets'),
       duplicates: sum('duplicates'),
+      paused: this.paused,
+      pauses: this.#pauses,
+      pausedMs: this.pausedMs,
       endpoints,
     };
   }
@@ -406,6 +463,8 @@ export class ZmqIngest {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
+    // paused loops wake up, see #closing and end
+    this.resume();
     for (const ep of this.#endpoints) if (!ep.socket.closed) ep.socket.close();
     await Promise.allSettled(this.#endpoints.map((ep) => ep.loop));
     this.#rejectLog.flush();

@@ -2,6 +2,15 @@
 // journal, the bus, and the ZeroMQ republish of every message. `onMessage`
 // is the hot path: synchronous, no I/O, no awaiting; everything slow
 // (fsync, Kafka) happens behind the journal.
+//
+// Bounded: a triggered shot waits in memory for its journal write, and every
+// message after it waits behind it (the republished stream keeps the input
+// order). That queue is bounded by SHOTLINE_INGEST_QUEUE_MAX messages and
+// SHOTLINE_INGEST_QUEUE_MAX_BYTES: at the bound the relay stops reading
+// ZeroMQ until half of it has gone through, so a relay short of CPU or disk
+// leaves the excess in ZeroMQ (and, past its high-water marks, lost at the
+// laser and counted as laser-counter gaps) instead of growing its memory.
+// Nothing taken off ZeroMQ is dropped: a numbered shot always reaches the journal.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Bus, RelayStatus } from '../bus/types.ts';
@@ -20,14 +29,19 @@ import { compileSettings, evaluate, type CompiledSettings } from './engine.ts';
 import { buildShotRecord } from './record.ts';
 import { TriggerCounters } from './counters.ts';
 
-/** Messages held for republishing behind a journal write; past this the oldest are dropped (counted). */
-const MAX_HELD = 100_000;
-
 interface Held {
   topic: string;
   body: Buffer | string;
   ready: boolean;
+  /** the laser message's size, counted against SHOTLINE_INGEST_QUEUE_MAX_BYTES */
+  bytes: number;
 }
+
+/** Reading resumes once the queue is down to this share of its bounds, so a relay at its bound does not pause per message. */
+const RESUME_AT = 0.5;
+/** /readyz fails when ingest was paused for more than PAUSED_ALARM of the last PAUSED_WINDOW_MS. */
+const PAUSED_ALARM = 0.5;
+const PAUSED_WINDOW_MS = 10_000;
 
 /** Telemetry cadence: channel values are sampled, status is a heartbeat. */
 const CHANNELS_EVERY_MS = 100;
@@ -61,9 +75,15 @@ export class Relay {
   #latestDirty = false;
   #timers: NodeJS.Timeout[] = [];
   #inflight = new Set<Promise<void>>();
-  /** republish queue while a triggered message waits for its journal write */
+  /** republish queue while a triggered message waits for its journal write: the queue ahead of the journal */
   #held: Held[] = [];
   #heldHead = 0;
+  #heldBytes = 0;
+  readonly #queueMax: number;
+  readonly #queueMaxBytes: number;
+  readonly #pauseLog: RateLimitedLog;
+  /** (time, ms paused so far) every second, for the share of the last PAUSED_WINDOW_MS spent paused */
+  #pauseSamples: { at: number; pausedMs: number }[] = [];
   #triggers = 0;
   /** triggered shots refused since start because the spool was full */
   #refused = 0;
@@ -99,6 +119,9 @@ export class Relay {
     this.#settings = this.#follower.current;
     this.#compiled = compileSettings(this.#settings);
     this.#refuseLog = new RateLimitedLog({ logger: this.#log, max: 100, intervalMs: 60_000, level: 'error' });
+    this.#queueMax = config.ingestQueueMax;
+    this.#queueMaxBytes = config.ingestQueueMaxBytes;
+    this.#pauseLog = new RateLimitedLog({ logger: this.#log, max: 5, intervalMs: 60_000, level: 'warn' });
 
     const m = options.metrics;
     m.gauge('shotline_spool_pending_shots', 'Triggered shots journaled but not yet acknowledged by the bus', () => options.journal.pendingCount);
@@ -106,6 +129,13 @@ export class Relay {
     m.gauge('shotline_spool_fill_ratio', 'Pending journal bytes over SHOTLINE_SPOOL_MAX_BYTES', () => options.journal.stats().pendingBytes / options.journal.maxBytes);
     m.gauge('shotline_shot_counter', 'Last shot number used', () => options.journal.lastShotNumber);
     m.gauge('shotline_republish_queue_depth', 'Messages waiting to be republished (behind a journal write, or for the socket)', () => this.#held.length - this.#heldHead + this.#republisher.stats().queueDepth);
+    m.gauge('shotline_ingest_queue_depth', 'Laser messages taken off ZeroMQ that wait for a journal write (their own or an earlier shot\'s)', () => this.#held.length - this.#heldHead);
+    m.gauge('shotline_ingest_queue_bytes', 'Bytes of those laser messages', () => this.#heldBytes);
+    m.gauge('shotline_ingest_queue_limit', 'SHOTLINE_INGEST_QUEUE_MAX: at this depth ingest pauses', () => this.#queueMax);
+    m.gauge('shotline_ingest_queue_limit_bytes', 'SHOTLINE_INGEST_QUEUE_MAX_BYTES: at this many bytes ingest pauses', () => this.#queueMaxBytes);
+    m.gauge('shotline_ingest_paused', '1 while the relay does not read ZeroMQ because the queue ahead of the journal is full (backpressure)', () => (this.#ingest.paused ? 1 : 0));
+    m.counter('shotline_ingest_pauses_total', 'Times the relay stopped reading ZeroMQ because the queue ahead of the journal was full', () => this.#ingest.stats().pauses);
+    m.counter('shotline_ingest_paused_seconds_total', 'Time the relay did not read ZeroMQ because the queue ahead of the journal was full', () => this.#ingest.pausedMs / 1000);
     m.gauge('shotline_zmq_connected_endpoints', 'Laser endpoints currently connected', () => this.#ingest.stats().endpoints.filter((e) => e.connected).length);
     m.gauge('shotline_zmq_reconnects', 'Reconnections to laser endpoints since start (what the laser sent meanwhile is lost: see the gap counter)', () => this.#ingest.stats().endpoints.reduce((a, e) => a + e.reconnects, 0));
     m.gauge('shotline_zmq_disconnects', 'Lost connections to laser endpoints since start', () => this.#ingest.stats().endpoints.reduce((a, e) => a + e.disconnects, 0));
@@ -125,6 +155,7 @@ export class Relay {
     this.#timers.push(
       setInterval(() => this.#publishChannels(), CHANNELS_EVERY_MS),
       setInterval(() => {
+        this.#samplePaused();
         this.#o.bus.publishTelemetry({ type: 'status', relayId: this.#o.relayId, at: new Date().toISOString(), status: this.status() });
         void this.#counters.save().catch((err) => this.#log.warn({ err }, 'cannot save trigger counters'));
       }, STATUS_EVERY_MS),
@@ -167,7 +198,7 @@ export class Relay {
     }
     if (crossed === null) {
       if (this.#held.length === this.#heldHead) this.#republisher.publishRaw(msg.topic, msg.raw);
-      else this.#hold({ topic: msg.topic, body: msg.raw, ready: true });
+      else this.#hold({ topic: msg.topic, body: msg.raw, ready: true, bytes: msg.raw.length });
       return;
     }
     const laserCounter = readLaserCounter(msg.payload, this.#o.config.laserCounterField);
@@ -186,7 +217,7 @@ export class Relay {
     // The shot exists for the rest of the world only once it is on disk: then
     // it is sent and republished, so a shot number seen outside is never reused.
     // Messages after it wait behind it, so the republished stream keeps the input order.
-    const held: Held = { topic: msg.topic, body: '', ready: false };
+    const held: Held = { topic: msg.topic, body: '', ready: false, bytes: msg.raw.length };
     this.#hold(held);
     const done = this.#o.journal.append(record).then(
       () => {
@@ -206,18 +237,36 @@ export class Relay {
   }
 
   #hold(h: Held): void {
-    if (this.#held.length - this.#heldHead >= MAX_HELD) {
-      this.#heldHead++; // the oldest is dropped, counted
-      this.#o.metrics.republishDrops.inc();
-    }
     this.#held.push(h);
+    this.#heldBytes += h.bytes;
+    if (!this.#ingest.paused && (this.#held.length - this.#heldHead >= this.#queueMax || this.#heldBytes >= this.#queueMaxBytes)) this.#backpressure();
+  }
+
+  /** The queue ahead of the journal is full: stop reading ZeroMQ until it has drained to half. */
+  #backpressure(): void {
+    this.#ingest.pause();
+    const journal = this.#o.journal.stats();
+    this.#pauseLog.log(
+      {
+        queued: this.#held.length - this.#heldHead,
+        queuedBytes: this.#heldBytes,
+        limit: this.#queueMax,
+        limitBytes: this.#queueMaxBytes,
+        journalWriteQueue: journal.writeQueue,
+        pauses: this.#ingest.stats().pauses,
+        pausedSeconds: Math.round(this.#ingest.pausedMs / 100) / 10,
+      },
+      'relay behind its journal (short of CPU or disk): ingest paused at SHOTLINE_INGEST_QUEUE_MAX(_BYTES) until half has been written; laser messages wait in ZeroMQ meanwhile, and those beyond its high-water marks are lost at the laser (counted as laser-counter gaps)',
+    );
   }
 
   #releaseHeld(): void {
     const held = this.#held;
     let head = this.#heldHead;
+    let bytes = this.#heldBytes;
     while (head < held.length && held[head]!.ready) {
       const h = held[head++]!;
+      bytes -= h.bytes;
       this.#republisher.publishRaw(h.topic, h.body);
     }
     if (head === held.length) {
@@ -228,6 +277,53 @@ export class Relay {
       head = 0;
     }
     this.#heldHead = head;
+    this.#heldBytes = bytes;
+    if (this.#ingest.paused && this.#held.length - head <= this.#queueMax * RESUME_AT && bytes <= this.#queueMaxBytes * RESUME_AT) this.#ingest.resume();
+  }
+
+  #samplePaused(): void {
+    const at = performance.now();
+    this.#pauseSamples.push({ at, pausedMs: this.#ingest.pausedMs });
+    while (this.#pauseSamples.length > 1 && at - this.#pauseSamples[0]!.at > PAUSED_WINDOW_MS) this.#pauseSamples.shift();
+  }
+
+  /** The queue ahead of the journal and the backpressure it has put on ZeroMQ. */
+  ingestState() {
+    const ingest = this.#ingest.stats();
+    const first = this.#pauseSamples[0];
+    const now = performance.now();
+    // the share of the last PAUSED_WINDOW_MS (or less, just after the start) spent paused
+    const recentlyPaused = first && now - first.at >= 1_000 ? (ingest.pausedMs - first.pausedMs) / (now - first.at) : null;
+    return {
+      queueDepth: this.#held.length - this.#heldHead,
+      queueBytes: this.#heldBytes,
+      queueLimit: this.#queueMax,
+      queueLimitBytes: this.#queueMaxBytes,
+      journalWriteQueue: this.#o.journal.stats().writeQueue,
+      paused: ingest.paused,
+      pauses: ingest.pauses,
+      pausedSeconds: Math.round(ingest.pausedMs) / 1000,
+      recentlyPausedShare: recentlyPaused === null ? null : Math.round(1000 * recentlyPaused) / 1000,
+      laserGaps: ingest.gaps,
+    };
+  }
+
+  /**
+   * Readiness of ingest: its details always; fails when ingest was paused for most of the last
+   * 10 s (the relay cannot keep up: the laser's messages pile up in ZeroMQ and are then lost).
+   */
+  checkIngest(): IngestDetails {
+    const s = this.ingestState();
+    if (s.recentlyPausedShare !== null && s.recentlyPausedShare > PAUSED_ALARM) {
+      throw Object.assign(
+        new Error(
+          `relay cannot keep up: ingest paused ${Math.round(100 * s.recentlyPausedShare)}% of the last ${PAUSED_WINDOW_MS / 1000} s ` +
+            `(${s.queueDepth} messages wait for the journal, limit ${s.queueLimit}); laser messages wait in ZeroMQ and past its high-water marks are lost (${s.laserGaps} laser-counter gaps so far)`,
+        ),
+        { details: s },
+      );
+    }
+    return s;
   }
 
   #publishChannels(): void {
@@ -258,6 +354,7 @@ export class Relay {
       lastShotNumber: spool.lastShotNumber,
       spool: { pendingShots: spool.pendingShots, pendingBytes: spool.pendingBytes, maxBytes: spool.maxBytes, full: this.#o.journal.full, refused: this.#refused },
       kafka: { connected: this.#sender.connected, lastError: this.#sender.lastError },
+      ingest: this.ingestState(),
       counters: this.#counters.snapshot(),
       settingsVersion: this.#settings.version,
     };
@@ -290,10 +387,13 @@ export class Relay {
     await this.#sender.stop();
     await this.#counters.save().catch(() => {});
     this.#refuseLog.flush();
+    this.#pauseLog.flush();
     await this.#republisher.close();
     this.#log.info({ lastShotNumber: this.#o.journal.lastShotNumber, unsent: this.#o.journal.pendingCount }, 'relay stopped');
   }
 }
+
+export type IngestDetails = ReturnType<Relay['ingestState']>;
 
 function shotFields(r: ShotRecord) {
   return { uid: r.uid, shotNumber: r.shotNumber, campaign: r.campaign, receivedAt: r.receivedAt, triggeredBy: r.triggeredBy };

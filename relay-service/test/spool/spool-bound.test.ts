@@ -71,7 +71,18 @@ describe('relay with Kafka unreachable and a small spool', () => {
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     assert.match(metrics, /^shotline_spool_refused_shots_total [1-9]\d*$/m);
     assert.match(metrics, /^shotline_spool_fill_ratio (1(\.\d+)?|0\.9\d*)$/m);
-    for (const name of ['shotline_journal_write_queue', 'shotline_spool_in_memory_shots', 'shotline_zmq_reconnects', 'shotline_zmq_receive_hwm', 'shotline_republish_send_hwm', 'shotline_republish_queue_depth', 'shotline_watcher_queue_depth']) {
+    // Kafka away is no reason to stop reading the laser: the journal takes the shots, so ingest never pauses.
+    const ingest = (await getJson(`${s.url}/readyz`)).body.checks.ingest;
+    assert.equal(ingest.ok, true);
+    assert.equal(ingest.details.paused, false);
+    assert.equal(ingest.details.pauses, 0);
+    assert.equal(ingest.details.queueLimit, 10000);
+    assert.equal(ingest.details.queueLimitBytes, 32 * 1024 * 1024);
+    assert.equal(typeof ingest.details.queueDepth, 'number');
+    assert.deepEqual(Object.keys((await status()).ingest).sort(), Object.keys(ingest.details).sort(), 'the same figures in the relay status');
+    assert.match(metrics, /^shotline_ingest_pauses_total 0$/m);
+    assert.match(metrics, /^shotline_ingest_paused 0$/m);
+    for (const name of ['shotline_ingest_queue_depth', 'shotline_ingest_queue_bytes', 'shotline_ingest_queue_limit', 'shotline_ingest_paused_seconds_total', 'shotline_journal_write_queue', 'shotline_spool_in_memory_shots', 'shotline_zmq_reconnects', 'shotline_zmq_receive_hwm', 'shotline_republish_send_hwm', 'shotline_republish_queue_depth', 'shotline_watcher_queue_depth']) {
       assert.match(metrics, new RegExp(`^${name} \\d+`, 'm'), name);
     }
   });
