@@ -85,37 +85,21 @@ func (r *Relay) Post(ctx context.Context, user *backend.User, path string, body 
 }
 
 func (r *Relay) do(ctx context.Context, user *backend.User, method, path string, query url.Values, body any, out any, also []int) (int, error) {
-	var reader io.Reader
+	var encoded []byte
+	header := http.Header{"Accept": {"application/json"}}
 	if body != nil {
-		encoded, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if encoded, err = json.Marshal(body); err != nil {
 			return 0, fmt.Errorf("encoding the request to %s: %w", path, err)
 		}
-		reader = bytes.NewReader(encoded)
+		header.Set("Content-Type", "application/json")
 	}
-	req, err := http.NewRequestWithContext(ctx, method, r.URL(path, query), reader)
+	res, data, err := r.exchange(ctx, user, method, path, query, encoded, header)
 	if err != nil {
-		return 0, &RelayError{Method: method, Path: path, Message: err.Error()}
-	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	r.authorize(req.Header, user)
-	res, err := r.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
+		if res != nil {
+			return res.StatusCode, err
 		}
-		return 0, &RelayError{Method: method, Path: path, Message: err.Error()}
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxRelayAnswer+1))
-	if err != nil {
-		return res.StatusCode, &RelayError{Method: method, Path: path, Status: res.StatusCode, Message: "reading the answer: " + err.Error()}
-	}
-	if len(data) > maxRelayAnswer {
-		return res.StatusCode, &RelayError{Method: method, Path: path, Status: res.StatusCode, Message: fmt.Sprintf("answer larger than %d bytes", maxRelayAnswer)}
+		return 0, err
 	}
 	if (res.StatusCode < 200 || res.StatusCode > 299) && !slices.Contains(also, res.StatusCode) {
 		return res.StatusCode, relayRefusal(method, path, res.StatusCode, data)
@@ -127,6 +111,41 @@ func (r *Relay) do(ctx context.Context, user *backend.User, method, path string,
 		return res.StatusCode, &RelayError{Method: method, Path: path, Status: res.StatusCode, Message: "the answer is not the JSON expected (is this the relay-service's URL?): " + err.Error()}
 	}
 	return res.StatusCode, nil
+}
+
+// exchange sends one request as user (body nil: none) and reads the whole
+// answer, whatever its status, up to maxRelayAnswer bytes. The error is a
+// RelayError (Status 0: no answer) or the context's; with an answer read too
+// far to use, res is returned along with the error.
+func (r *Relay) exchange(ctx context.Context, user *backend.User, method, path string, query url.Values, body []byte, header http.Header) (*http.Response, []byte, error) {
+	var reader io.Reader
+	if body != nil {
+		reader = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.URL(path, query), reader)
+	if err != nil {
+		return nil, nil, &RelayError{Method: method, Path: path, Message: err.Error()}
+	}
+	for name, values := range header {
+		req.Header[name] = values
+	}
+	r.authorize(req.Header, user)
+	res, err := r.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, &RelayError{Method: method, Path: path, Message: err.Error()}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxRelayAnswer+1))
+	if err != nil {
+		return res, nil, &RelayError{Method: method, Path: path, Status: res.StatusCode, Message: "reading the answer: " + err.Error()}
+	}
+	if len(data) > maxRelayAnswer {
+		return res, nil, &RelayError{Method: method, Path: path, Status: res.StatusCode, Message: fmt.Sprintf("answer larger than %d bytes", maxRelayAnswer)}
+	}
+	return res, data, nil
 }
 
 // authorize sets the service token and the Grafana user it acts for, so the

@@ -29,8 +29,13 @@ type Option struct {
 //	GET resources/shots/recent?limit=&campaign=   recent shot numbers, newest first
 //	GET resources/fields?sheet=               what a Shots query can filter or plot: channels.*, and the sheet's layout fields
 //
-// each answering [{ "text", "value" }], as the Grafana user of the call.
+// each answering [{ "text", "value" }], as the Grafana user of the call; and
+//
+//	resources/relay/<path>                    the relay's /api/v1/<path>, any method (proxy.go)
 func (d *Datasource) CallResource(ctx context.Context, req *backend.CallResourceRequest, sender backend.CallResourceResponseSender) error {
+	if isProxyPath(req.Path) {
+		return d.proxy(ctx, req, sender)
+	}
 	status, body := d.resource(ctx, req)
 	encoded, err := json.Marshal(body)
 	if err != nil {

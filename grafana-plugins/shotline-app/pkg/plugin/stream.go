@@ -19,9 +19,10 @@ import (
 // channel for all its subscribers, and RunStream reads the instance's shared
 // relay feed (Feeds), so viewers never multiply relay connections.
 
-// SubscribeStream lets any viewer of the datasource follow shots or channels.
+// SubscribeStream lets any viewer of the datasource follow shots, channels
+// or events (the shared components' raw feed, events.go).
 func (d *Datasource) SubscribeStream(_ context.Context, req *backend.SubscribeStreamRequest) (*backend.SubscribeStreamResponse, error) {
-	if req.Path != LiveShots && req.Path != LiveChannels {
+	if req.Path != LiveShots && req.Path != LiveChannels && req.Path != LiveEvents {
 		return &backend.SubscribeStreamResponse{Status: backend.SubscribeStreamStatusNotFound}, nil
 	}
 	if d.settingsErr != nil {
@@ -39,11 +40,14 @@ func (d *Datasource) PublishStream(context.Context, *backend.PublishStreamReques
 // update (path channels, at most SHOTLINE_LIVE_CHANNEL_HZ a second) until
 // Grafana ends the stream (no subscriber left).
 func (d *Datasource) RunStream(ctx context.Context, req *backend.RunStreamRequest, sender *backend.StreamSender) error {
-	if req.Path != LiveShots && req.Path != LiveChannels {
-		return fmt.Errorf("no stream %q: shots or channels", req.Path)
+	if req.Path != LiveShots && req.Path != LiveChannels && req.Path != LiveEvents {
+		return fmt.Errorf("no stream %q: shots, channels or events", req.Path)
 	}
 	if d.settingsErr != nil {
 		return fmt.Errorf("datasource settings: %w", d.settingsErr)
+	}
+	if req.Path == LiveEvents {
+		return d.runEvents(ctx, sender)
 	}
 	messages, unsubscribe := d.feeds.Subscribe(req.Path)
 	defer unsubscribe()
