@@ -28,11 +28,26 @@ RUN npm ci --omit=dev --workspace relay-service --no-audit --no-fund \
 # not load on this platform.
 RUN cd relay-service && node -e "require('zeromq')"
 
+# The console: the plugin workspace's dev dependencies (esbuild, @grafana/ui)
+# and its sources, bundled by the same script `npm start` uses.
+FROM ${NODE_IMAGE} AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY relay-service/package.json relay-service/
+COPY scicat-tools/package.json scicat-tools/
+COPY grafana-plugins/shotline-app/package.json grafana-plugins/shotline-app/
+RUN npm ci --workspace grafana-plugins/shotline-app --ignore-scripts --no-audit --no-fund
+COPY grafana-plugins/shotline-app/src grafana-plugins/shotline-app/src
+COPY grafana-plugins/shotline-app/scripts/build-console.mjs grafana-plugins/shotline-app/scripts/
+RUN node grafana-plugins/shotline-app/scripts/build-console.mjs
+
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     SHOTLINE_HOST=0.0.0.0 \
-    SHOTLINE_DATA_DIR=/var/lib/shotline
+    SHOTLINE_DATA_DIR=/var/lib/shotline \
+    SHOTLINE_CONSOLE_DIR=/app/console
 COPY --from=deps /app /app
+COPY --from=console /app/grafana-plugins/shotline-app/dist-console /app/console
 WORKDIR /app/relay-service
 COPY relay-service/src ./src
 # The data dir (journal, relay state) and the directory the lab setup writes

@@ -3,6 +3,8 @@
 // the start with a message naming the variable, its value and the rule broken.
 import { Type, type TSchema, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AuthFailureLimits } from './auth/failure-limiter.ts';
 
 export const ROLES = ['all', 'relay', 'watcher', 'api'] as const;
@@ -49,6 +51,9 @@ function parseEndpoints(raw: string): ZmqEndpoint[] {
 const bool = (raw: string) => (/^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw);
 const num = (raw: string) => (raw.trim() === '' ? raw : Number(raw));
 
+/** Where `npm run build:console` (grafana-plugins/shotline-app) puts the console, in this repository. */
+export const CONSOLE_DIR_DEFAULT = fileURLToPath(new URL('../../grafana-plugins/shotline-app/dist-console', import.meta.url));
+
 // The table is the documentation too: README's configuration table lists these.
 export const VARIABLES = {
   role: { env: 'SHOTLINE_ROLE', default: 'all', schema: Type.Union(ROLES.map((r) => Type.Literal(r))), doc: 'all | relay | watcher | api' },
@@ -90,6 +95,14 @@ export const VARIABLES = {
   authMaxFailures: { env: 'SHOTLINE_AUTH_MAX_FAILURES', default: '10', parse: num, schema: Type.Integer({ minimum: 1, maximum: 10000 }), doc: 'refused API tokens from one client address within the window before it gets 429 for a window' },
   authFailureWindowMs: { env: 'SHOTLINE_AUTH_FAILURE_WINDOW_MS', default: '60000', parse: num, schema: Type.Integer({ minimum: 1000, maximum: 86_400_000 }), doc: 'the window of SHOTLINE_AUTH_MAX_FAILURES, and how long a lockout lasts' },
   authFailureAddresses: { env: 'SHOTLINE_AUTH_FAILURE_ADDRESSES', default: '10000', parse: num, schema: Type.Integer({ minimum: 100, maximum: 1_000_000 }), doc: 'client addresses with failed authentications tracked at most (the least recently active one is dropped beyond)' },
+  consoleDir: {
+    env: 'SHOTLINE_CONSOLE_DIR',
+    default: CONSOLE_DIR_DEFAULT,
+    // relative to the working directory, like SHOTLINE_DATA_DIR; absolute from here on
+    parse: (raw: string) => (raw.includes('\0') ? raw : resolve(raw)),
+    schema: Type.String({ minLength: 1, pattern: '^[^\\x00]+$' }),
+    doc: 'the built console served at / (roles all and api); unset: grafana-plugins/shotline-app/dist-console of this repository',
+  },
   spoolMaxBytes: { env: 'SHOTLINE_SPOOL_MAX_BYTES', default: String(256 * 1024 * 1024), parse: num, schema: Type.Integer({ minimum: 1024 }), doc: 'bound of the on-disk shot journal awaiting Kafka: /readyz alarms at 80 %, new shots are refused at 100 %' },
   ingestQueueMax: {
     env: 'SHOTLINE_INGEST_QUEUE_MAX',

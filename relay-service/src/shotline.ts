@@ -208,7 +208,7 @@ export async function startShotline(config: Config, logger: Logger = createLogge
       stops.push(() => scheduler.stop());
     }
     const search = runs.api ? { search: new SearchService(store), ...(sheets && { layouts: sheetLayoutColumns(sheets) }) } : undefined;
-    const app = await buildApp({ logger, metrics, checks, settings, shots, tokens, authFailures: { ...authFailureLimits(config), ...(hooks.now && { now: hooks.now }) }, version: VERSION, corsOrigins: config.corsOrigins, ...(hub && { hub }), ...(relay && { relay }), ...(runs.api && sheets && { sheets }), ...(search && { search }), ...(syncer && choiceLists && { choices: { choices: choiceLists, syncer } }) });
+    const app = await buildApp({ logger, metrics, checks, settings, shots, tokens, authFailures: { ...authFailureLimits(config), ...(hooks.now && { now: hooks.now }) }, version: VERSION, corsOrigins: config.corsOrigins, ...(hub && { hub }), ...(relay && { relay }), ...(runs.api && sheets && { sheets }), ...(runs.api && { consoleDir: config.consoleDir }), ...(search && { search }), ...(syncer && choiceLists && { choices: { choices: choiceLists, syncer } }) });
     await app.listen({ host: config.host, port: config.port });
     stops.push(() => app.close());
     const address = app.server.address();

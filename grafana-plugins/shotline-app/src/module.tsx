@@ -5,12 +5,12 @@ import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppConfigProps } from './components/AppConfig/AppConfig';
 import type { AppSettings } from './constants';
 
-const LazyOverview = lazy(() => import('./components/Overview/Overview'));
+const LazyAppRoot = lazy(() => import('./app/AppRoot'));
 const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
 
-const Overview = (props: AppRootProps) => (
+const AppRoot = (props: AppRootProps<AppSettings>) => (
   <Suspense fallback={<LoadingPlaceholder text="" />}>
-    <LazyOverview {...props} />
+    <LazyAppRoot {...props} />
   </Suspense>
 );
 
@@ -20,7 +20,7 @@ const AppConfig = (props: AppConfigProps) => (
   </Suspense>
 );
 
-export const plugin = new AppPlugin<AppSettings>().setRootPage(Overview).addConfigPage({
+export const plugin = new AppPlugin<AppSettings>().setRootPage(AppRoot).addConfigPage({
   title: 'Configuration',
   icon: 'cog',
   body: AppConfig,

@@ -27,6 +27,7 @@ import { entryRoutes } from './entries.ts';
 import { searchRoutes, type SearchRouteOptions } from './search.ts';
 import { choiceRoutes, type ChoiceRouteOptions } from './choices.ts';
 import { statsRoutes } from './stats.ts';
+import { consoleRoutes } from './console.ts';
 
 export interface AppContext {
   logger: Logger;
@@ -50,6 +51,8 @@ export interface AppContext {
   version: string;
   /** browser origins allowed to call the API cross-origin (SHOTLINE_CORS_ORIGINS); none when empty */
   corsOrigins?: readonly string[];
+  /** the built console to serve at / (SHOTLINE_CONSOLE_DIR), where this process serves the API */
+  consoleDir?: string;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
@@ -126,6 +129,8 @@ export async function buildApp(ctx: AppContext) {
   }
   if (ctx.search) await app.register(searchRoutes, { prefix: '/api/v1/search', ...ctx.search });
   if (ctx.choices) await app.register(choiceRoutes, { prefix: '/api/v1/choices', ...ctx.choices });
+
+  if (ctx.consoleDir) await app.register(consoleRoutes, { dir: ctx.consoleDir });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;

@@ -15,7 +15,9 @@
 // than fill the disk. Memory is bounded apart from that: only the oldest
 // `memoryRecords` pending shots are kept in memory (the sender's next
 // batches); the rest stay on disk and are read back, in order, as the
-// sender catches up.
+// sender catches up. Appends waiting for their write are not bounded here:
+// the relay, the only appender, stops taking laser messages while too many
+// wait (SHOTLINE_INGEST_QUEUE_MAX, src/trigger/relay.ts).
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ShotRecord } from '../shot.ts';

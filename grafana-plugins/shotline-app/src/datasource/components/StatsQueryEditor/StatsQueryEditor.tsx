@@ -38,7 +38,8 @@ export const STATS: Array<{ value: StatKind; label: string; description: string 
   {
     value: 'pipelineBacklog',
     label: 'Pipeline backlog',
-    description: 'shots the relay numbered but the store does not hold yet, and shots not yet sent to Kafka (for a watcher-lag alert)',
+    description:
+      'shots the relay numbered but the store does not hold yet, and shots not yet sent to Kafka (for a watcher-lag alert)',
   },
 ];
 
