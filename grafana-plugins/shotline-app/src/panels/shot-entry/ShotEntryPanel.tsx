@@ -1,35 +1,44 @@
-import React from 'react';
+import React, { useMemo } from 'react';
+import { css } from '@emotion/css';
 import type { PanelProps } from '@grafana/data';
-import { Alert, Stack, Text } from '@grafana/ui';
 
-import type { ShotEntryOptions } from './types';
+import { ShotlineApiProvider } from '../../api/context';
+import { grafanaClient } from '../../api/grafanaClient';
+import { ShotEntry } from '../../components/ShotEntry/ShotEntry';
+import { DEFAULT_DATASOURCE_UID, type ShotEntryOptions } from './types';
 
 export type ShotEntryPanelProps = PanelProps<ShotEntryOptions>;
 
+const scroll = css({ height: '100%', overflow: 'auto' });
+
 /**
- * Registered here so dashboards can place it; the entry form itself (layout
- * fields, diagnostics, presets, save with If-Match) is built in the panels
- * issue. Until then it says what it will show and which options it has.
+ * The shot-sheet form in a dashboard, beside the DAQ plots: it writes entries
+ * through the Shotline datasource's backend as the Grafana user (Grafana's
+ * role decides who may edit), and follows new shots on the relay's live feed.
  */
-export function ShotEntryPanel({ options, data, replaceVariables }: ShotEntryPanelProps) {
-  const sheet = options.sheet ? replaceVariables(options.sheet) : '';
-  const shots = data.series.reduce((n, frame) => n + frame.length, 0);
+export function ShotEntryPanel({ options, replaceVariables }: ShotEntryPanelProps) {
+  const uid = replaceVariables(options.datasourceUid ?? '').trim() || DEFAULT_DATASOURCE_UID;
+  const api = useMemo(() => grafanaClient(uid), [uid]);
+  const sheet = options.sheet ? replaceVariables(options.sheet).trim() : '';
+  const pinnedText = (options.pinned ?? []).map((p) => replaceVariables(p, undefined, 'csv')).join(',');
+  const pinned = useMemo(
+    () =>
+      pinnedText
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    [pinnedText]
+  );
   return (
-    <Stack direction="column" gap={1}>
-      <Alert severity="info" title="Shot entry form: not built yet">
-        This panel will show the entry form of a shot sheet next to the DAQ plots: the sheet&apos;s layout fields,
-        diagnostics and presets, saved to the relay as the Grafana user.
-      </Alert>
-      <Text element="p" data-testid="shot-entry-sheet">
-        Sheet: {sheet || 'the datasource default sheet'}
-      </Text>
-      <Text element="p" data-testid="shot-entry-options">
-        {options.followLatestShot ? 'Follows the newest shot' : 'Shot chosen by hand'};{' '}
-        {options.confirmBeforeSave ? 'asks before saving' : 'saves without asking'}
-      </Text>
-      <Text element="p" color="secondary">
-        {shots} shot row{shots === 1 ? '' : 's'} in the panel data
-      </Text>
-    </Stack>
+    <ShotlineApiProvider api={api}>
+      <div className={scroll}>
+        {/* An unresolved variable is no sheet name: offer the picker rather than a 404. */}
+        <ShotEntry
+          sheet={sheet && !sheet.includes('$') ? sheet : undefined}
+          mode={options.mode ?? 'compact'}
+          pinned={pinned}
+        />
+      </div>
+    </ShotlineApiProvider>
   );
 }

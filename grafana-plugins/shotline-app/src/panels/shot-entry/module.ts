@@ -1,26 +1,39 @@
 import { PanelPlugin } from '@grafana/data';
 
 import { ShotEntryPanel } from './ShotEntryPanel';
-import type { ShotEntryOptions } from './types';
+import { DEFAULT_DATASOURCE_UID, type ShotEntryOptions } from './types';
 
 export const plugin = new PanelPlugin<ShotEntryOptions>(ShotEntryPanel).setPanelOptions((builder) =>
   builder
     .addTextInput({
       path: 'sheet',
       name: 'Sheet',
-      description: "Shot sheet whose form to show (dashboard variables work); empty: the datasource's default sheet",
+      description:
+        'Shot sheet whose entries the form fills (dashboard variables work, e.g. ${sheet}); empty: a sheet picker',
       defaultValue: '',
     })
-    .addBooleanSwitch({
-      path: 'followLatestShot',
-      name: 'Follow the newest shot',
-      description: 'Open the draft of each new shot as it is stored',
-      defaultValue: true,
+    .addRadio({
+      path: 'mode',
+      name: 'Layout',
+      description: 'Compact puts fields side by side, for a panel beside the plots',
+      defaultValue: 'compact',
+      settings: {
+        options: [
+          { value: 'compact', label: 'Compact' },
+          { value: 'full', label: 'Full' },
+        ],
+      },
     })
-    .addBooleanSwitch({
-      path: 'confirmBeforeSave',
-      name: 'Confirm before saving',
-      description: 'Ask before a complete entry is saved',
-      defaultValue: true,
+    .addStringArray({
+      path: 'pinned',
+      name: 'Pinned fields',
+      description: 'Field keys shown first, in this order (one per item, or comma-separated)',
+      defaultValue: [],
+    })
+    .addTextInput({
+      path: 'datasourceUid',
+      name: 'Datasource uid',
+      description: 'The Shotline datasource that reaches the relay (its uid); empty: the provisioned "shotline"',
+      defaultValue: DEFAULT_DATASOURCE_UID,
     })
 );

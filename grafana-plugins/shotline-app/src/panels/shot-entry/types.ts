@@ -1,8 +1,13 @@
 export interface ShotEntryOptions {
-  /** Sheet whose layout the form follows; empty: the datasource's default sheet. */
+  /** Sheet whose entries the form fills (dashboard variables work); empty: a picker, the relay's default sheet first. */
   sheet?: string;
-  /** Ask before saving a complete entry. */
-  confirmBeforeSave: boolean;
-  /** Prefill the form with the newest shot's draft. */
-  followLatestShot: boolean;
+  /** compact: fields side by side (beside the plots); full: one column with help text. */
+  mode: 'compact' | 'full';
+  /** Field keys shown first; an item may list several, comma-separated (variables work). */
+  pinned: string[];
+  /** The Shotline datasource whose backend reaches the relay; default the provisioned one. */
+  datasourceUid: string;
 }
+
+/** The uid the repository's provisioning gives the Shotline datasource. */
+export const DEFAULT_DATASOURCE_UID = 'shotline';
