@@ -1,24 +1,57 @@
 import React from 'react';
 import { render, screen } from '@testing-library/react';
-import { toDataFrame } from '@grafana/data';
 
+import { fakeApi } from '../../test/fakeApi';
 import { panelProps } from '../../test/panel';
+import { grafanaClient } from '../../api/grafanaClient';
 import { TriggerMonitorPanel } from './TriggerMonitorPanel';
 import type { TriggerMonitorOptions } from './types';
 
+jest.mock('../../api/grafanaClient', () => ({ grafanaClient: jest.fn() }));
+
+const fake = fakeApi({
+  'GET me': () => ({ name: 'grafana-user', role: 'viewer' }),
+  'GET relay/settings': () => ({
+    version: 1,
+    channels: { energy_J: { enabled: true, rule: { kind: 'above', above: 2 } } },
+    campaign: null,
+  }),
+  'GET relay/channels': () => ({
+    items: ['energy_J', 'pressure', 'temp'].map((name) => ({
+      name,
+      nickname: null,
+      unit: null,
+      enabled: true,
+      rule: null,
+      triggerCount: 0,
+      counterResetAt: null,
+      value: 1,
+    })),
+  }),
+  'GET relay/status': () => ({ counters: {} }),
+});
+
 describe('TriggerMonitorPanel', () => {
-  it('says what it will be and reads its options', () => {
-    const energy = toDataFrame({ name: 'energy_J', fields: [{ name: 'value', values: [1.2] }] });
+  beforeEach(() => jest.mocked(grafanaClient).mockReset().mockReturnValue(fake.api));
+
+  it('reaches the relay through the chosen datasource and shows the chosen channels (variables expanded)', async () => {
     render(
       <TriggerMonitorPanel
-        {...panelProps<TriggerMonitorOptions>({ channels: ['energy_J'], showCounters: false, showCampaign: true }, [
-          energy,
-        ])}
+        {...panelProps<TriggerMonitorOptions>({ channels: ['energy_J', '$extra'], datasourceUid: 'lab-relay' }, [], {
+          extra: 'temp',
+        })}
       />
     );
-    expect(screen.getByText('Trigger monitor: not built yet')).toBeInTheDocument();
-    expect(screen.getByTestId('trigger-monitor-channels')).toHaveTextContent('Channels: energy_J');
-    expect(screen.getByTestId('trigger-monitor-options')).toHaveTextContent('Counters hidden; campaign shown');
-    expect(screen.getByText('1 frame in the panel data: energy_J')).toBeInTheDocument();
+    expect(await screen.findByTestId('channel-energy_J')).toBeInTheDocument();
+    expect(screen.getByTestId('channel-temp')).toBeInTheDocument();
+    expect(screen.queryByTestId('channel-pressure')).not.toBeInTheDocument();
+    expect(grafanaClient).toHaveBeenCalledWith('lab-relay');
+  });
+
+  it('uses the provisioned datasource when none is set, and every channel when none is chosen', async () => {
+    render(<TriggerMonitorPanel {...panelProps<TriggerMonitorOptions>({ channels: [], datasourceUid: ' ' })} />);
+    expect(await screen.findByTestId('channel-pressure')).toBeInTheDocument();
+    expect(screen.getAllByTestId(/^channel-(energy_J|pressure|temp)$/)).toHaveLength(3);
+    expect(grafanaClient).toHaveBeenCalledWith('shotline');
   });
 });

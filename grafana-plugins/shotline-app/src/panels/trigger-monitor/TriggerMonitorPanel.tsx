@@ -1,35 +1,35 @@
-import React from 'react';
+import React, { useMemo } from 'react';
+import { css } from '@emotion/css';
 import type { PanelProps } from '@grafana/data';
-import { Alert, Stack, Text } from '@grafana/ui';
 
-import type { TriggerMonitorOptions } from './types';
+import { ShotlineApiProvider } from '../../api/context';
+import { grafanaClient } from '../../api/grafanaClient';
+import { TriggerMonitor } from '../../components/TriggerMonitor/TriggerMonitor';
+import { DEFAULT_DATASOURCE_UID, type TriggerMonitorOptions } from './types';
 
 export type TriggerMonitorPanelProps = PanelProps<TriggerMonitorOptions>;
 
+const scroll = css({ height: '100%', overflow: 'auto' });
+
 /**
- * Registered here so dashboards can place it; the monitor (live channel
- * values against their thresholds, trigger counters, campaign) is built in the
- * panels issue. Until then it says what it will show and what it receives.
+ * The trigger monitor in a dashboard: it talks to the relay through the
+ * Shotline datasource's backend, as the Grafana user (so Grafana's role
+ * decides who may change thresholds), and follows the relay's live feed
+ * itself rather than the panel's queries.
  */
-export function TriggerMonitorPanel({ options, data }: TriggerMonitorPanelProps) {
-  const names = data.series.map((frame) => frame.name ?? frame.refId ?? '').filter(Boolean);
-  const channels = options.channels.length ? options.channels.join(', ') : 'every channel in the data';
+export function TriggerMonitorPanel({ options, replaceVariables }: TriggerMonitorPanelProps) {
+  const uid = options.datasourceUid?.trim() || DEFAULT_DATASOURCE_UID;
+  const api = useMemo(() => grafanaClient(uid), [uid]);
+  // A multi-value variable expands to "a,b" with the csv format.
+  const channels = (options.channels ?? [])
+    .flatMap((c) => replaceVariables(c, undefined, 'csv').split(','))
+    .map((c) => c.trim())
+    .filter(Boolean);
   return (
-    <Stack direction="column" gap={1}>
-      <Alert severity="info" title="Trigger monitor: not built yet">
-        This panel will show each channel&apos;s live value against its threshold rule, with trigger counters and the
-        running campaign.
-      </Alert>
-      <Text element="p" data-testid="trigger-monitor-channels">
-        Channels: {channels}
-      </Text>
-      <Text element="p" data-testid="trigger-monitor-options">
-        Counters {options.showCounters ? 'shown' : 'hidden'}; campaign {options.showCampaign ? 'shown' : 'hidden'}
-      </Text>
-      <Text element="p" color="secondary">
-        {names.length} frame{names.length === 1 ? '' : 's'} in the panel data
-        {names.length ? `: ${names.join(', ')}` : ''}
-      </Text>
-    </Stack>
+    <ShotlineApiProvider api={api}>
+      <div className={scroll}>
+        <TriggerMonitor channels={channels} />
+      </div>
+    </ShotlineApiProvider>
   );
 }

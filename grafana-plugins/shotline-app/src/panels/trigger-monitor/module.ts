@@ -1,26 +1,20 @@
 import { PanelPlugin } from '@grafana/data';
 
 import { TriggerMonitorPanel } from './TriggerMonitorPanel';
-import type { TriggerMonitorOptions } from './types';
+import { DEFAULT_DATASOURCE_UID, type TriggerMonitorOptions } from './types';
 
 export const plugin = new PanelPlugin<TriggerMonitorOptions>(TriggerMonitorPanel).setPanelOptions((builder) =>
   builder
     .addStringArray({
       path: 'channels',
       name: 'Channels',
-      description: 'Channels to show (relay channel names); empty: every channel in the data',
+      description: 'Channels to show, by relay name or nickname (dashboard variables work); empty: every channel',
       defaultValue: [],
     })
-    .addBooleanSwitch({
-      path: 'showCounters',
-      name: 'Trigger counters',
-      description: "Show each channel's trigger counter",
-      defaultValue: true,
-    })
-    .addBooleanSwitch({
-      path: 'showCampaign',
-      name: 'Campaign',
-      description: 'Show the running campaign',
-      defaultValue: true,
+    .addTextInput({
+      path: 'datasourceUid',
+      name: 'Datasource uid',
+      description: 'The Shotline datasource that reaches the relay (its uid); empty: the provisioned "shotline"',
+      defaultValue: DEFAULT_DATASOURCE_UID,
     })
 );
