@@ -5,7 +5,7 @@ import { fieldLoader, listLoader } from '../../options';
 import type { ShotlineLists, ShotlineQuery } from '../../types';
 import { LimitInput } from '../LimitInput/LimitInput';
 import { ListPicker } from '../ListPicker/ListPicker';
-import { WhereEditor } from '../WhereEditor/WhereEditor';
+import { WhereEditor } from '../../../components/WhereEditor/WhereEditor';
 
 export interface ShotsQueryEditorProps {
   query: ShotlineQuery;
@@ -93,6 +93,7 @@ export function ShotsQueryEditor({ query, onChange, onRunQuery, lists }: ShotsQu
           <WhereEditor
             where={query.where ?? []}
             loadFields={loadFilterFields}
+            valueHelp='2 is a number, true/false a boolean, null null, "2" (quoted) the text 2; for in: a comma-separated list. Dashboard variables ($name) work.'
             onChange={(where) => change({ where: where.length ? where : undefined })}
           />
         </InlineField>

@@ -31,4 +31,11 @@ describe('condition values', () => {
       expect(parseValue(formatValue(value as never), op)).toEqual(value);
     }
   });
+
+  it('keeps what was typed as text for a field known to hold text', () => {
+    expect(parseValue('10', '=', 'text')).toBe('10');
+    expect(parseValue('true, 3', 'in', 'text')).toEqual(['true', '3']);
+    expect(parseValue('"null"', '=', 'text')).toBe('null');
+    expect(parseValue(formatValue('10'), '=', 'text')).toBe('10');
+  });
 });

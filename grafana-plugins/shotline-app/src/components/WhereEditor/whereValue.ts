@@ -1,8 +1,13 @@
-// How a condition's value is typed in the Shots editor and stored in the query.
+// How a condition's value is typed in a search editor and stored in the query.
 // The relay compares types strictly (a number is never "less than" a string),
 // so the value keeps the type it reads as: 2 is a number, true a boolean,
-// null null, "2" (quoted) the text 2, anything else text.
+// null null, "2" (quoted) the text 2, anything else text. When the field is
+// known to hold text (a layout's text or select field), what was typed stays
+// text: `10` in a text field must find the text "10".
 import type { WhereOp, WhereScalar, WhereValue } from './types';
+
+/** What a field holds, when the editor knows it: `text` keeps typed values as text. */
+export type ValueKind = 'text' | 'any';
 
 export const WHERE_OPS: Array<{ value: WhereOp; label: string; description: string }> = [
   { value: '=', label: '=', description: 'equals (a list field: holds)' },
@@ -16,10 +21,13 @@ export const WHERE_OPS: Array<{ value: WhereOp; label: string; description: stri
   { value: 'exists', label: 'exists', description: 'is present / absent' },
 ];
 
-export function parseScalar(text: string): WhereScalar {
+export function parseScalar(text: string, kind: ValueKind = 'any'): WhereScalar {
   const t = text.trim();
   if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
     return t.slice(1, -1);
+  }
+  if (kind === 'text') {
+    return t;
   }
   if (t === 'null') {
     return null;
@@ -34,7 +42,7 @@ export function parseScalar(text: string): WhereScalar {
 }
 
 /** The stored value of what was typed for an operator; undefined when nothing was typed. */
-export function parseValue(text: string, op: WhereOp): WhereValue | undefined {
+export function parseValue(text: string, op: WhereOp, kind: ValueKind = 'any'): WhereValue | undefined {
   if (op === 'exists') {
     return text.trim() !== 'false';
   }
@@ -46,10 +54,10 @@ export function parseValue(text: string, op: WhereOp): WhereValue | undefined {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s !== '')
-      .map(parseScalar);
+      .map((s) => parseScalar(s, kind));
     return items.length ? items : undefined;
   }
-  return text.trim() === '' ? undefined : parseScalar(text);
+  return text.trim() === '' ? undefined : parseScalar(text, kind);
 }
 
 function formatScalar(v: WhereScalar): string {

@@ -1,0 +1,258 @@
+import React, { useCallback, useEffect, useState } from 'react';
+import { Alert, Badge, Button, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
+
+import { useShotlineApi } from '../../api/context';
+import { campaignHistory, type CampaignCount, type PastCampaign } from './campaignHistory';
+import { Campaigns, formatTime } from './Campaigns';
+import { ChannelEditor } from './ChannelEditor';
+import { PolicyEditor } from './PolicyEditor';
+import { getStyles } from './styles';
+import { describeRule, type AuditItem, type ChannelView, type RelaySettingsDoc, type RelayStatus } from './types';
+import { useMe } from './useMe';
+
+interface Loaded {
+  settings: RelaySettingsDoc;
+  channels: ChannelView[];
+  /** null: the relay has no status to give (no relay in that process), with why */
+  status: RelayStatus | null;
+  statusProblem?: string;
+  past: PastCampaign[];
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * What the relay has in force: laser endpoints, channels and their
+ * thresholds, the trigger policy and the campaign. Admins change them; the
+ * others see them read-only (the relay refuses their changes anyway).
+ */
+export function RelaySettings() {
+  const api = useShotlineApi();
+  const styles = useStyles2(getStyles);
+  const { me, isAdmin } = useMe();
+  const [data, setData] = useState<Loaded>();
+  const [error, setError] = useState<string>();
+  const [editing, setEditing] = useState<string>();
+  const [rowError, setRowError] = useState<Record<string, string>>({});
+
+  const load = useCallback(async () => {
+    try {
+      const [settings, channels, status, audit, counts] = await Promise.all([
+        api.request<RelaySettingsDoc>('GET', 'relay/settings'),
+        api.request<{ items: ChannelView[] }>('GET', 'relay/channels'),
+        api.request<RelayStatus>('GET', 'relay/status').then(
+          (r) => ({ status: r.body, problem: undefined }),
+          // 404: no relay runs where the API does, and none has reported yet.
+          (err) => ({ status: null, problem: message(err) })
+        ),
+        api
+          .request<{ items: AuditItem[] }>('GET', 'relay/audit', { query: { target: 'campaign', limit: 1000 } })
+          .then((r) => r.body.items),
+        api
+          .request<{ items: CampaignCount[] }>('GET', 'stats/campaigns')
+          .then((r) => r.body.items)
+          .catch(() => [] as CampaignCount[]),
+      ]);
+      setData({
+        settings: settings.body,
+        channels: channels.body.items,
+        status: status.status,
+        statusProblem: status.problem,
+        past: campaignHistory(audit, counts),
+      });
+      setError(undefined);
+    } catch (err) {
+      setError(message(err));
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const resetCounter = async (name: string) => {
+    try {
+      await api.request('POST', `relay/channels/${encodeURIComponent(name)}/reset-counter`);
+      setRowError(({ [name]: _, ...rest }) => rest);
+      await load();
+    } catch (err) {
+      setRowError((e) => ({ ...e, [name]: message(err) }));
+    }
+  };
+
+  if (error && !data) {
+    return (
+      <Alert severity="error" title="Cannot read the relay settings">
+        {error}
+      </Alert>
+    );
+  }
+  if (!data) {
+    return <LoadingPlaceholder text="Reading the relay settings…" />;
+  }
+  const { settings, channels, status, statusProblem, past } = data;
+
+  return (
+    <div>
+      {error && (
+        <Alert severity="warning" title="Cannot refresh the relay settings">
+          {error}
+        </Alert>
+      )}
+      {!isAdmin && (
+        <Alert severity="info" title="Read-only">
+          {me ? `You are ${me.name} (${me.role}); ` : ''}changing the relay settings needs the admin role.
+        </Alert>
+      )}
+
+      <section className={styles.section} aria-labelledby="relay-endpoints">
+        <h2 id="relay-endpoints">Laser endpoints (ZeroMQ)</h2>
+        <p className={styles.muted}>
+          Set where the relay runs, in its environment: <code>SHOTLINE_ZMQ_ENDPOINTS</code> (
+          <code>tcp://host:port[#topic],…</code>; unset: the built-in simulator) and <code>SHOTLINE_ZMQ_PUBLISH</code>,
+          read at start. The relay has no API to change them.
+        </p>
+        {status ? (
+          <table className={styles.table} aria-label="Laser endpoints">
+            <thead>
+              <tr>
+                <th scope="col">Endpoint</th>
+                <th scope="col">Topics</th>
+                <th scope="col">Connected</th>
+                <th scope="col">Messages</th>
+                <th scope="col">Malformed</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(status.endpoints ?? []).length === 0 && (
+                <tr>
+                  <td colSpan={5}>No endpoint.</td>
+                </tr>
+              )}
+              {(status.endpoints ?? []).map((e) => (
+                <tr key={e.endpoint}>
+                  <td>
+                    <code>{e.endpoint}</code>
+                    {status.simulator ? ' (simulator)' : ''}
+                  </td>
+                  <td>{e.topics?.length ? e.topics.join(', ') : 'all'}</td>
+                  <td>{e.connected === undefined ? '' : e.connected ? 'yes' : 'no'}</td>
+                  <td className={styles.numeric}>{e.received ?? ''}</td>
+                  <td className={styles.numeric}>{e.malformed ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>The relay reports no status here: {statusProblem}</p>
+        )}
+      </section>
+
+      <section className={styles.section} aria-labelledby="relay-channels">
+        <h2 id="relay-channels">Channels</h2>
+        <table className={styles.table} aria-label="Channels">
+          <thead>
+            <tr>
+              <th scope="col">Channel</th>
+              <th scope="col">Nickname</th>
+              <th scope="col">Unit</th>
+              <th scope="col">Enabled</th>
+              <th scope="col">Threshold</th>
+              <th scope="col">Latest value</th>
+              <th scope="col">Local counter</th>
+              {isAdmin && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {channels.length === 0 && (
+              <tr>
+                <td colSpan={isAdmin ? 8 : 7}>No channel seen or configured yet.</td>
+              </tr>
+            )}
+            {channels.map((c) => (
+              <React.Fragment key={c.name}>
+                <tr>
+                  <td>
+                    <code>{c.name}</code>
+                  </td>
+                  <td>{c.nickname ?? ''}</td>
+                  <td>{c.unit ?? ''}</td>
+                  <td>
+                    {c.enabled ? <Badge color="green" text="enabled" /> : <Badge color="orange" text="disabled" />}
+                  </td>
+                  <td>{describeRule(c.rule, c.unit)}</td>
+                  <td className={styles.numeric}>{c.value ?? ''}</td>
+                  <td className={styles.numeric}>
+                    {c.triggerCount}
+                    {c.counterResetAt && <div className={styles.muted}>since {formatTime(c.counterResetAt)}</div>}
+                  </td>
+                  {isAdmin && (
+                    <td>
+                      <Stack gap={1}>
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          icon="pen"
+                          aria-label={`Edit ${c.name}`}
+                          aria-expanded={editing === c.name}
+                          onClick={() => setEditing(editing === c.name ? undefined : c.name)}
+                        >
+                          Edit
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant="secondary"
+                          aria-label={`Reset counter of ${c.name}`}
+                          onClick={() => resetCounter(c.name)}
+                        >
+                          Reset counter
+                        </Button>
+                      </Stack>
+                      {rowError[c.name] && <div role="alert">{rowError[c.name]}</div>}
+                    </td>
+                  )}
+                </tr>
+                {editing === c.name && (
+                  <tr className={styles.editRow}>
+                    <td colSpan={8}>
+                      <ChannelEditor
+                        channel={c}
+                        onCancel={() => setEditing(undefined)}
+                        onSaved={() => {
+                          setEditing(undefined);
+                          void load();
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </React.Fragment>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className={styles.section} aria-labelledby="relay-policy">
+        <h2 id="relay-policy">Trigger policy</h2>
+        <PolicyEditor
+          key={JSON.stringify(settings.policy)}
+          policy={settings.policy}
+          channels={channels.map((c) => c.name)}
+          canEdit={isAdmin}
+          onSaved={() => void load()}
+        />
+      </section>
+
+      <section className={styles.section} aria-labelledby="relay-campaign">
+        <h2 id="relay-campaign">Campaign</h2>
+        <Campaigns current={settings.campaign} past={past} canEdit={isAdmin} onChanged={() => void load()} />
+      </section>
+
+      <p className={styles.muted}>
+        Settings version {settings.version}, last changed {formatTime(settings.updatedAt)} by {settings.updatedBy}.
+      </p>
+    </div>
+  );
+}
+
+export default RelaySettings;
