@@ -1,0 +1,344 @@
+import React from 'react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+
+import { ApiProblem } from '../../api/client';
+import { ShotlineApiProvider } from '../../api/context';
+import { pick } from '../../test/combobox';
+import { fakeApi } from '../../test/fakeApi';
+import type { FieldDef, Layout, Sheet } from '../FieldDefinitionEditor/types';
+import { SheetEditor } from './SheetEditor';
+
+const ions: Sheet = {
+  name: 'ions',
+  title: 'Ion line',
+  archived: false,
+  default: true,
+  campaigns: [],
+  layoutVersion: 3,
+  createdAt: '2026-11-01T00:00:00Z',
+  createdBy: 'admin',
+  updatedAt: '2026-11-01T00:00:00Z',
+  updatedBy: 'admin',
+};
+
+const layoutOf = (fields: FieldDef[], version = 3): Layout => ({
+  sheet: 'ions',
+  version,
+  sections: [{ title: 'Target', fields }],
+  createdAt: '2026-11-02T00:00:00Z',
+  createdBy: 'admin',
+});
+
+function setup(options: { role?: string; fields?: FieldDef[]; put?: (body: unknown) => unknown } = {}) {
+  const fake = fakeApi({
+    'GET me': () => ({ name: 'ada', role: options.role ?? 'admin' }),
+    'GET sheets': () => ({ items: [ions] }),
+    'GET sheets/ions/layout': () => layoutOf(options.fields ?? []),
+    'GET sheets/ions/diagnostics': () => ({ items: [{ name: 'thomson', label: 'Thomson', fields: [] }] }),
+    'GET choices': () => ({ items: [{ name: 'targets', description: '', count: 2 }] }),
+    'GET choices/*': () => ({ items: [{ value: 'Cu' }, { value: 'Ti' }] }),
+    'PUT sheets/ions/layout': (o) =>
+      options.put ? options.put(o.body) : { status: 201, body: { ...layoutOf([], 4), ...(o.body as object) } },
+  });
+  render(
+    <ShotlineApiProvider api={fake.api}>
+      <SheetEditor />
+    </ShotlineApiProvider>
+  );
+  return fake;
+}
+
+const field = (name: string) => screen.getByRole('region', { name: `Field ${name}` });
+/** Opens a field's editor (fields are collapsed to their summary line until edited). */
+const open = (name: string) => {
+  fireEvent.click(screen.getByRole('button', { name: `Edit ${name}` }));
+  return within(field(name));
+};
+const fieldOrder = () =>
+  within(screen.getByRole('group', { name: 'Fields of section Target' }))
+    .getAllByRole('region')
+    .map((r) => r.getAttribute('aria-label'));
+
+async function save() {
+  await act(async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'Save as new version' }));
+  });
+}
+
+const putBodies = (calls: ReturnType<typeof fakeApi>['calls']) =>
+  calls.filter((c) => c.method === 'PUT' && c.path === 'sheets/ions/layout');
+
+// A layout of nine field editors beside its preview is the heaviest render of the plugin:
+// on a busy shared machine it can take more than the usual minute. A ceiling, not a timing.
+jest.setTimeout(180_000);
+
+describe('SheetEditor', () => {
+  it('adds a field of every type and PUTs the layout they make, against the version edited', async () => {
+    const { calls } = setup();
+    await screen.findByText(/version 3/);
+    for (const type of [
+      'text',
+      'number',
+      'integer',
+      'yes/no',
+      'select',
+      'multi-select',
+      'date and time',
+      'shot reference',
+      'diagnostics block',
+    ]) {
+      fireEvent.click(screen.getByRole('button', { name: `Add ${type} field to section Target` }));
+    }
+    // The last one added is open to be configured; the others show their summary.
+    expect(screen.getAllByRole('button', { expanded: true })).toHaveLength(1);
+    await save();
+    await screen.findByText('Saved as layout version 4');
+    const [put] = putBodies(calls);
+    expect(put.ifMatch).toBe('3');
+    expect(put.body).toEqual({
+      sections: [
+        {
+          title: 'Target',
+          fields: [
+            { key: 'text_1', label: 'Text 1', type: 'text' },
+            { key: 'number_1', label: 'Number 1', type: 'number' },
+            { key: 'integer_1', label: 'Integer 1', type: 'integer' },
+            { key: 'boolean_1', label: 'Boolean 1', type: 'boolean' },
+            { key: 'select_1', label: 'Select 1', type: 'select', options: ['first', 'second'] },
+            { key: 'multiselect_1', label: 'Multiselect 1', type: 'multiselect', options: ['first', 'second'] },
+            { key: 'datetime_1', label: 'Datetime 1', type: 'datetime' },
+            { key: 'shotref_1', label: 'Shotref 1', type: 'shotref' },
+            { key: 'diagnostics_1', label: 'Diagnostics 1', type: 'diagnostics' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('sends what each field editor configures: required, default, unit, bounds, text options, a condition', async () => {
+    const { calls } = setup({
+      fields: [
+        { key: 'target_type', label: 'Target type', type: 'select', options: ['foil', 'gas'] },
+        { key: 'thickness', label: 'Thickness', type: 'number' },
+        { key: 'notes', label: 'Notes', type: 'text' },
+      ],
+    });
+    await screen.findByText(/version 3/);
+    const thickness = open('Thickness');
+    fireEvent.click(thickness.getByLabelText('Needed for a complete entry'));
+    fireEvent.change(thickness.getByLabelText('Unit'), { target: { value: 'µm' } });
+    fireEvent.change(thickness.getByLabelText('Minimum'), { target: { value: '0.5' } });
+    fireEvent.change(thickness.getByLabelText('Maximum'), { target: { value: '200' } });
+    fireEvent.change(thickness.getByLabelText(/^Default/), { target: { value: '10' } });
+    fireEvent.change(thickness.getByLabelText('Help'), { target: { value: 'measured before the shot' } });
+    fireEvent.click(thickness.getByLabelText('Show only when another field has a value'));
+    fireEvent.change(thickness.getByLabelText(/^Value/), { target: { value: 'foil' } });
+    const notes = open('Notes');
+    fireEvent.click(notes.getByLabelText('Several lines'));
+    fireEvent.change(notes.getByLabelText('Maximum length'), { target: { value: '5000' } });
+    await save();
+    await screen.findByText('Saved as layout version 4');
+    expect((putBodies(calls)[0].body as Layout).sections[0].fields.slice(1)).toEqual([
+      {
+        key: 'thickness',
+        label: 'Thickness',
+        type: 'number',
+        required: true,
+        default: 10,
+        help: 'measured before the shot',
+        unit: 'µm',
+        min: 0.5,
+        max: 200,
+        showIf: { field: 'target_type', equals: 'foil' },
+      },
+      { key: 'notes', label: 'Notes', type: 'text', multiline: true, maxLength: 5000 },
+    ]);
+  });
+
+  it('configures a select from a choice list and a diagnostics block showing some diagnostics', async () => {
+    const { calls } = setup({
+      fields: [
+        { key: 'material', label: 'Material', type: 'select', options: ['Cu'] },
+        { key: 'diags', label: 'Diagnostics', type: 'diagnostics' },
+      ],
+    });
+    await screen.findByText(/version 3/);
+    const material = open('Material');
+    fireEvent.click(material.getByRole('radio', { name: 'A choice list' }));
+    await pick(material.getByLabelText('Choice list').id, 'targets');
+    const diags = open('Diagnostics');
+    fireEvent.click(diags.getByLabelText('All'));
+    fireEvent.click(diags.getByLabelText('thomson'));
+    await save();
+    expect((putBodies(calls)[0].body as Layout).sections[0].fields).toEqual([
+      { key: 'material', label: 'Material', type: 'select', choices: 'targets' },
+      { key: 'diags', label: 'Diagnostics', type: 'diagnostics', diagnostics: ['thomson'] },
+    ]);
+  });
+
+  it('reorders fields with the move buttons, keeping focus on the moved field for the next key press', async () => {
+    const { calls } = setup({
+      fields: [
+        { key: 'a', label: 'A', type: 'text' },
+        { key: 'b', label: 'B', type: 'text' },
+        { key: 'c', label: 'C', type: 'text' },
+      ],
+    });
+    await screen.findByText(/version 3/);
+    const down = screen.getByRole('button', { name: 'Move A down' });
+    down.focus();
+    // Enter or Space on a focused button is a click.
+    fireEvent.click(document.activeElement!);
+    expect(fieldOrder()).toEqual(['Field B', 'Field A', 'Field C']);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move A down' })));
+    fireEvent.click(document.activeElement!);
+    expect(fieldOrder()).toEqual(['Field B', 'Field C', 'Field A']);
+    // At the bottom "down" is disabled: focus goes to "up" of the same field.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move A up' })));
+    await save();
+    expect((putBodies(calls)[0].body as Layout).sections[0].fields.map((f) => f.key)).toEqual(['b', 'c', 'a']);
+  });
+
+  it("shows the relay's 400 details at the field they name, keeps every edit, and keeps them there after a reorder", async () => {
+    const { calls } = setup({
+      fields: [
+        { key: 'a', label: 'A', type: 'text' },
+        { key: 'b', label: 'B', type: 'number' },
+      ],
+      put: () => {
+        throw new ApiProblem(400, {
+          error: 'invalid layout',
+          details: [
+            { field: 'sections.0.fields.1.key', message: 'duplicate key "a" (also at sections.0.fields.0)' },
+            { field: 'sections.0.fields.1.max', message: 'must be a number' },
+            { field: 'sections.0.title', message: 'must be text of 1 to 200 characters' },
+          ],
+        });
+      },
+    });
+    await screen.findByText(/version 3/);
+    open('B');
+    fireEvent.change(within(field('B')).getByLabelText(/^Key/), { target: { value: 'a' } });
+    fireEvent.change(within(field('B')).getByLabelText('Unit'), { target: { value: 'mJ' } });
+    await save();
+    await screen.findByText('invalid layout');
+    expect(within(field('B')).getByText('duplicate key "a" (also at sections.0.fields.0)')).toBeInTheDocument();
+    expect(within(field('B')).getByText('must be a number')).toBeInTheDocument();
+    expect(within(field('A')).queryByText(/duplicate key/)).toBeNull();
+    expect(screen.getByText('must be text of 1 to 200 characters')).toBeInTheDocument();
+    expect(within(field('B')).getByLabelText(/^Key/)).toHaveValue('a');
+    expect(within(field('B')).getByLabelText('Unit')).toHaveValue('mJ');
+    fireEvent.click(screen.getByRole('button', { name: 'Move B up' }));
+    expect(fieldOrder()).toEqual(['Field B', 'Field A']);
+    expect(within(field('B')).getByText(/duplicate key "a"/)).toBeInTheDocument();
+    expect(putBodies(calls)).toHaveLength(1);
+  });
+
+  it('refuses to send a value that is not a number, naming the field, without losing it', async () => {
+    const { calls } = setup({ fields: [{ key: 'energy', label: 'Energy', type: 'number' }] });
+    await screen.findByText(/version 3/);
+    fireEvent.change(open('Energy').getByLabelText('Minimum'), { target: { value: 'ten' } });
+    await save();
+    expect(within(field('Energy')).getByText('"ten" is not a number')).toBeInTheDocument();
+    expect(within(field('Energy')).getByLabelText('Minimum')).toHaveValue('ten');
+    expect(putBodies(calls)).toHaveLength(0);
+  });
+
+  it('updates the preview as the layout changes, conditions included', async () => {
+    setup({
+      fields: [
+        { key: 'gas', label: 'Gas jet', type: 'boolean' },
+        { key: 'pressure', label: 'Pressure', type: 'number', showIf: { field: 'gas', equals: true } },
+      ],
+    });
+    await screen.findByText(/version 3/);
+    const preview = () => within(screen.getByRole('region', { name: 'Preview' }));
+    expect(preview().getByLabelText(/Gas jet/)).toBeInTheDocument();
+    expect(preview().queryByLabelText(/Pressure/)).toBeNull();
+    fireEvent.click(preview().getByLabelText(/Gas jet/));
+    expect(await preview().findByLabelText(/Pressure/)).toBeInTheDocument();
+
+    fireEvent.change(open('Gas jet').getByLabelText('Label'), { target: { value: 'Gas target' } });
+    expect(preview().getByLabelText(/Gas target/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Add integer field to section Target' }));
+    expect(preview().getByLabelText(/Integer 1/)).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Pressure' }));
+    expect(preview().queryByLabelText(/Pressure/)).toBeNull();
+  });
+
+  it('adds, renames and reorders sections', async () => {
+    const { calls } = setup({ fields: [{ key: 'a', label: 'A', type: 'text' }] });
+    await screen.findByText(/version 3/);
+    fireEvent.click(screen.getByRole('button', { name: 'Add section' }));
+    fireEvent.change(screen.getByLabelText('Section 2 title'), { target: { value: 'Laser' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Move section Laser up' }));
+    await save();
+    expect((putBodies(calls)[0].body as Layout).sections.map((s) => s.title)).toEqual(['Laser', 'Target']);
+  });
+
+  it('creates a sheet and selects it', async () => {
+    const fake = fakeApi({
+      'GET me': () => ({ name: 'ada', role: 'admin' }),
+      'GET sheets': () => ({ items: [] }),
+      'POST sheets': (o) => ({ status: 201, body: { ...ions, ...(o.body as object), layoutVersion: 1 } }),
+      'GET sheets/laser/layout': () => ({ ...layoutOf([], 1), sheet: 'laser', sections: [] }),
+      'GET sheets/laser/diagnostics': () => ({ items: [] }),
+      'GET choices': () => ({ items: [] }),
+    });
+    render(
+      <ShotlineApiProvider api={fake.api}>
+        <SheetEditor />
+      </ShotlineApiProvider>
+    );
+    fireEvent.change(await screen.findByLabelText(/^Name/), { target: { value: 'Laser!' } });
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Laser hall' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Create sheet' }));
+    });
+    expect(screen.getByText(/must be lower-case letters/)).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/^Name/), { target: { value: 'laser' } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Create sheet' }));
+    });
+    expect(fake.calls.find((c) => c.method === 'POST')?.body).toEqual({ name: 'laser', title: 'Laser hall' });
+    expect(await screen.findByText(/This layout has no sections yet/)).toBeInTheDocument();
+  });
+
+  it('asks before leaving unsaved layout edits for another sheet', async () => {
+    const laser: Sheet = { ...ions, name: 'laser', title: 'Laser hall', default: false };
+    const fake = fakeApi({
+      'GET me': () => ({ name: 'ada', role: 'admin' }),
+      'GET sheets': () => ({ items: [ions, laser] }),
+      'GET sheets/ions/layout': () => layoutOf([{ key: 'a', label: 'A', type: 'text' }]),
+      'GET sheets/laser/layout': () => ({
+        ...layoutOf([{ key: 'pulse', label: 'Pulse', type: 'text' }]),
+        sheet: 'laser',
+      }),
+      'GET sheets/*': () => ({ items: [] }),
+      'GET choices': () => ({ items: [] }),
+    });
+    render(
+      <ShotlineApiProvider api={fake.api}>
+        <SheetEditor />
+      </ShotlineApiProvider>
+    );
+    await screen.findByText(/version 3/);
+    fireEvent.click(screen.getByRole('button', { name: 'Add section' }));
+    fireEvent.click(screen.getByRole('button', { name: /Laser hall/ }));
+    expect(screen.getByText('The layout of "ions" has unsaved changes')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByLabelText('Section 2 title')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /Laser hall/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Discard them and open laser' }));
+    expect(await screen.findByRole('region', { name: 'Field Pulse' })).toBeInTheDocument();
+  });
+
+  it('shows a viewer the layout read-only, with a note', async () => {
+    setup({ role: 'viewer', fields: [{ key: 'a', label: 'A', type: 'text' }] });
+    await screen.findByText(/version 3/);
+    expect(await screen.findByText(/can be changed by admins only/)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save as new version' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Add / })).toBeNull();
+    expect(open('A').getByLabelText(/^Key/)).toBeDisabled();
+  });
+});

@@ -1,0 +1,129 @@
+import React, { useState } from 'react';
+import { Badge, Button, Field, Input, Stack, useStyles2 } from '@grafana/ui';
+import { css, cx } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+
+import { ApiProblem, type FieldProblem } from '../../api/client';
+import { useShotlineApi } from '../../api/context';
+import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
+import { problemsAt } from '../FieldDefinitionEditor/problems';
+import { NAME, NAME_TEXT, type Sheet } from '../FieldDefinitionEditor/types';
+
+interface Props {
+  sheets: Sheet[];
+  selected?: string;
+  onSelect: (name: string) => void;
+  isAdmin: boolean;
+  /** a sheet was created: reload the list and select it */
+  onCreated: (sheet: Sheet) => void;
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  list: css({ listStyle: 'none', padding: 0, margin: theme.spacing(0, 0, 2, 0) }),
+  item: css({
+    width: '100%',
+    textAlign: 'left',
+    padding: theme.spacing(0.75, 1),
+    border: 'none',
+    borderLeft: `3px solid transparent`,
+    background: 'none',
+    color: theme.colors.text.primary,
+    cursor: 'pointer',
+    '&:hover': { background: theme.colors.action.hover },
+  }),
+  selected: css({ borderLeftColor: theme.colors.primary.main, background: theme.colors.action.selected }),
+});
+
+/** The sheets (archived ones too, marked) to pick from, and, for admins, a form to create one. */
+export function SheetList({ sheets, selected, onSelect, isAdmin, onCreated }: Props) {
+  const styles = useStyles2(getStyles);
+  return (
+    <nav aria-label="Sheets">
+      <ul className={styles.list}>
+        {sheets.map((s) => (
+          <li key={s.name}>
+            <button
+              type="button"
+              className={cx(styles.item, s.name === selected && styles.selected)}
+              aria-current={s.name === selected ? 'true' : undefined}
+              onClick={() => onSelect(s.name)}
+            >
+              {s.title} <small>({s.name})</small> {s.archived && <Badge color="orange" text="archived" />}
+              {s.default && <Badge color="blue" text="default" />}
+            </button>
+          </li>
+        ))}
+        {sheets.length === 0 && <li>No sheets yet.</li>}
+      </ul>
+      {isAdmin && <CreateSheet onCreated={onCreated} />}
+    </nav>
+  );
+}
+
+function CreateSheet({ onCreated }: { onCreated: (sheet: Sheet) => void }) {
+  const api = useShotlineApi();
+  const [name, setName] = useState('');
+  const [title, setTitle] = useState('');
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const create = async () => {
+    const local: FieldProblem[] = [];
+    if (!NAME.test(name)) {
+      local.push({ field: 'name', message: `must be ${NAME_TEXT}` });
+    }
+    if (title.trim() === '') {
+      local.push({ field: 'title', message: 'must not be empty' });
+    }
+    setProblems(local);
+    setError(undefined);
+    if (local.length > 0) {
+      return;
+    }
+    setBusy(true);
+    try {
+      const reply = await api.request<Sheet>('POST', 'sheets', { body: { name, title: title.trim() } });
+      setName('');
+      setTitle('');
+      onCreated(reply.body);
+    } catch (e) {
+      setError(messageOf(e));
+      setProblems(e instanceof ApiProblem ? e.details : []);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const placed = ['name', 'title'];
+  return (
+    <form
+      aria-label="New sheet"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create();
+      }}
+    >
+      <h4>New sheet</h4>
+      {error && <ProblemList title={error} problems={problems.filter((p) => !placed.includes(p.field))} />}
+      <Stack direction="column" gap={0}>
+        <Field
+          label="Name"
+          description={NAME_TEXT}
+          invalid={!!problemsAt(problems, 'name')}
+          error={problemsAt(problems, 'name')}
+        >
+          <Input id="new-sheet-name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        </Field>
+        <Field label="Title" invalid={!!problemsAt(problems, 'title')} error={problemsAt(problems, 'title')}>
+          <Input id="new-sheet-title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        </Field>
+        <div>
+          <Button type="submit" icon="plus" disabled={busy}>
+            Create sheet
+          </Button>
+        </div>
+      </Stack>
+    </form>
+  );
+}
