@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Tab, TabContent, TabsBar } from '@grafana/ui';
 
-import { useMe } from '../RelaySettings/useMe';
+import { useMe } from '../../api/useMe';
 import { EntryHistory } from './EntryHistory';
 import { LayoutHistory } from './LayoutHistory';
 import { RelayAudit } from './RelayAudit';
@@ -20,7 +20,7 @@ const VIEWS: Array<{ value: View; label: string }> = [
  * restored entries included, for admins).
  */
 export function AuditLog() {
-  const { isAdmin } = useMe();
+  const { can } = useMe();
   const [view, setView] = useState<View>('relay');
   return (
     <div>
@@ -32,7 +32,7 @@ export function AuditLog() {
       <TabContent>
         {view === 'relay' && <RelayAudit />}
         {view === 'layouts' && <LayoutHistory />}
-        {view === 'entries' && <EntryHistory isAdmin={isAdmin} />}
+        {view === 'entries' && <EntryHistory isAdmin={can('admin')} />}
       </TabContent>
     </div>
   );

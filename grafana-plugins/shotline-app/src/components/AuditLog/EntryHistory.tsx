@@ -5,7 +5,8 @@ import { useShotlineApi } from '../../api/context';
 import { DiffList } from './DiffList';
 import { SheetPicker } from './SheetPicker';
 import { getStyles } from './styles';
-import { formatTime } from './time';
+import { formatTime } from '../shared/format';
+import { Table } from '../shared/Table';
 
 interface Entry {
   id: string;
@@ -143,62 +144,50 @@ export function EntryHistory({ isAdmin }: { isAdmin: boolean }) {
       )}
       {sheet && !entries && !error && <LoadingPlaceholder text="Reading the entries…" />}
       {entries && (
-        <table className={styles.table} aria-label="Entries by last change">
-          <thead>
-            <tr>
-              <th scope="col">Shot</th>
-              <th scope="col">Last change</th>
-              <th scope="col">By</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.length === 0 && (
-              <tr>
-                <td colSpan={5}>No entry.</td>
+        <Table
+          label="Entries by last change"
+          empty="No entry."
+          columns={['Shot', 'Last change', 'By', 'Revision', 'Changes']}
+        >
+          {shown.map((e) => {
+            const revs = revisions[e.id];
+            const label = e.shotNumber !== null ? `shot ${e.shotNumber}` : `entry …${e.id.slice(-8)}`;
+            return (
+              <tr key={e.id}>
+                <td>
+                  {e.shotNumber ?? <span className={styles.muted}>no shot</span>}
+                  {e.deleted && <span className={styles.muted}> (hidden)</span>}
+                </td>
+                <td>{formatTime(e.updatedAt)}</td>
+                <td>{e.updatedBy}</td>
+                <td>{e.revision}</td>
+                <td>
+                  <Button size="sm" variant="secondary" aria-expanded={open === e.id} onClick={() => toggle(e)}>
+                    {open === e.id ? 'Hide' : 'Show'} changes of {label}
+                  </Button>
+                  {open === e.id &&
+                    (revs === undefined ? (
+                      <LoadingPlaceholder text="Reading the revisions…" />
+                    ) : typeof revs === 'string' ? (
+                      <div role="alert">{revs}</div>
+                    ) : (
+                      <ol className={styles.diff} aria-label={`Revisions of ${label}`}>
+                        {[...revs].reverse().map((r) => (
+                          <li key={r.revision} className={styles.panel}>
+                            <strong>
+                              #{r.revision} {r.action}
+                            </strong>{' '}
+                            {formatTime(r.at)} by {r.by}
+                            <DiffList changes={r.changes} empty="no field changed" />
+                          </li>
+                        ))}
+                      </ol>
+                    ))}
+                </td>
               </tr>
-            )}
-            {shown.map((e) => {
-              const revs = revisions[e.id];
-              const label = e.shotNumber !== null ? `shot ${e.shotNumber}` : `entry …${e.id.slice(-8)}`;
-              return (
-                <tr key={e.id}>
-                  <td>
-                    {e.shotNumber ?? <span className={styles.muted}>no shot</span>}
-                    {e.deleted && <span className={styles.muted}> (hidden)</span>}
-                  </td>
-                  <td>{formatTime(e.updatedAt)}</td>
-                  <td>{e.updatedBy}</td>
-                  <td>{e.revision}</td>
-                  <td>
-                    <Button size="sm" variant="secondary" aria-expanded={open === e.id} onClick={() => toggle(e)}>
-                      {open === e.id ? 'Hide' : 'Show'} changes of {label}
-                    </Button>
-                    {open === e.id &&
-                      (revs === undefined ? (
-                        <LoadingPlaceholder text="Reading the revisions…" />
-                      ) : typeof revs === 'string' ? (
-                        <div role="alert">{revs}</div>
-                      ) : (
-                        <ol className={styles.diff} aria-label={`Revisions of ${label}`}>
-                          {[...revs].reverse().map((r) => (
-                            <li key={r.revision} className={styles.panel}>
-                              <strong>
-                                #{r.revision} {r.action}
-                              </strong>{' '}
-                              {formatTime(r.at)} by {r.by}
-                              <DiffList changes={r.changes} empty="no field changed" />
-                            </li>
-                          ))}
-                        </ol>
-                      ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+            );
+          })}
+        </Table>
       )}
       {next && (
         <Button variant="secondary" size="sm" onClick={() => load(next)}>

@@ -1,12 +1,12 @@
 import React, { useEffect, useState } from 'react';
-import { Alert, Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Button, LoadingPlaceholder } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
 import { diffValues, type Change } from './diff';
 import { DiffList } from './DiffList';
 import { SheetPicker } from './SheetPicker';
-import { getStyles } from './styles';
-import { formatTime } from './time';
+import { formatTime } from '../shared/format';
+import { Table } from '../shared/Table';
 
 interface Version {
   version: number;
@@ -38,7 +38,6 @@ export function layoutChanges(before: Layout | null, after: Layout): Change[] {
 /** Who stored which layout version of a sheet, and what each changed. */
 export function LayoutHistory() {
   const api = useShotlineApi();
-  const styles = useStyles2(getStyles);
   const [sheet, setSheet] = useState<string>();
   const [versions, setVersions] = useState<Version[]>();
   const [open, setOpen] = useState<number>();
@@ -88,46 +87,36 @@ export function LayoutHistory() {
       )}
       {sheet && !versions && !error && <LoadingPlaceholder text="Reading the layout versions…" />}
       {versions && (
-        <table className={styles.table} aria-label="Layout versions">
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => {
-              const c = changes[v.version];
-              return (
-                <tr key={v.version}>
-                  <td>{v.version}</td>
-                  <td>{formatTime(v.createdAt)}</td>
-                  <td>{v.createdBy}</td>
-                  <td>
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      aria-expanded={open === v.version}
-                      onClick={() => show(v.version)}
-                    >
-                      {open === v.version ? 'Hide' : 'Show'} changes of version {v.version}
-                    </Button>
-                    {open === v.version &&
-                      (c === undefined ? (
-                        <LoadingPlaceholder text="Comparing…" />
-                      ) : typeof c === 'string' ? (
-                        <div role="alert">{c}</div>
-                      ) : (
-                        <DiffList changes={c} empty={v.version === 1 ? 'the first version' : 'no field changed'} />
-                      ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table label="Layout versions" columns={['Version', 'When', 'Who', 'Changes']}>
+          {versions.map((v) => {
+            const c = changes[v.version];
+            return (
+              <tr key={v.version}>
+                <td>{v.version}</td>
+                <td>{formatTime(v.createdAt)}</td>
+                <td>{v.createdBy}</td>
+                <td>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-expanded={open === v.version}
+                    onClick={() => show(v.version)}
+                  >
+                    {open === v.version ? 'Hide' : 'Show'} changes of version {v.version}
+                  </Button>
+                  {open === v.version &&
+                    (c === undefined ? (
+                      <LoadingPlaceholder text="Comparing…" />
+                    ) : typeof c === 'string' ? (
+                      <div role="alert">{c}</div>
+                    ) : (
+                      <DiffList changes={c} empty={v.version === 1 ? 'the first version' : 'no field changed'} />
+                    ))}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       )}
     </div>
   );

@@ -2,11 +2,12 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { Alert, Button, Combobox, Field, Input, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
-import type { AuditItem } from '../RelaySettings/types';
+import type { AuditItem } from '../../api/relayTypes';
 import { diffValues } from './diff';
 import { DiffList } from './DiffList';
 import { getStyles } from './styles';
-import { formatTime } from './time';
+import { formatTime } from '../shared/format';
+import { Table } from '../shared/Table';
 
 const STEP = 100;
 /** The relay gives at most this many of the newest changes (GET relay/audit has no cursor). */
@@ -82,32 +83,21 @@ export function RelayAudit() {
               : `${items.length} newest changes`}
             {target ? ` to ${target}` : ''}.
           </p>
-          <table className={styles.table} aria-label="Relay settings changes">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Action</th>
-                <th scope="col">Change (old → new)</th>
+          <Table label="Relay settings changes" columns={['When', 'Who', 'What', 'Action', 'Change (old → new)']}>
+            {shown.map((i) => (
+              <tr key={i.id}>
+                <td>{formatTime(i.at)}</td>
+                <td>{i.by}</td>
+                <td>
+                  <code>{i.target}</code>
+                </td>
+                <td>{i.action}</td>
+                <td>
+                  <DiffList changes={diffValues(i.old, i.new)} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((i) => (
-                <tr key={i.id}>
-                  <td>{formatTime(i.at)}</td>
-                  <td>{i.by}</td>
-                  <td>
-                    <code>{i.target}</code>
-                  </td>
-                  <td>{i.action}</td>
-                  <td>
-                    <DiffList changes={diffValues(i.old, i.new)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
           {items.length >= limit && limit < MAX && (
             <Button variant="secondary" size="sm" onClick={() => setLimit(Math.min(MAX, limit + STEP))}>
               Show older changes

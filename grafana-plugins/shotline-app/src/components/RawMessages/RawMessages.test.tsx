@@ -4,7 +4,8 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { ApiProblem } from '../../api/client';
 import { ShotlineApiProvider } from '../../api/context';
 import { fakeApi } from '../../test/fakeApi';
-import { RawMessages, type DebugEntry } from './RawMessages';
+import type { DebugEntry } from '../../api/relayTypes';
+import { RawMessages } from './RawMessages';
 
 const ok: DebugEntry = {
   receivedAt: '2026-12-01T10:00:02.000123Z',

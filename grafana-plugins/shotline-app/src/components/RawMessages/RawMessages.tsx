@@ -16,20 +16,8 @@ import {
 
 import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-
-/** One message of GET relay/debug/messages (relay-service/src/ingest/debug-buffer.ts DebugEntry). */
-export interface DebugEntry {
-  receivedAt: string;
-  endpoint: string;
-  topic: string;
-  frames: number;
-  size: number;
-  status: string;
-  detail?: string;
-  preview: string;
-  previewEncoding: 'text' | 'hex';
-  truncated: boolean;
-}
+import type { DebugEntry } from '../../api/relayTypes';
+import { Table } from '../shared/Table';
 
 const LIMITS = [50, 200, 1000].map((n) => ({ label: String(n), value: n }));
 const AUTO_REFRESH_MS = 2000;
@@ -152,60 +140,53 @@ export function RawMessages() {
       {items && items.length > 0 && (
         // Focusable: a region that scrolls sideways must be reachable by keyboard.
         <div className={styles.scroll} tabIndex={0} role="region" aria-label="Raw laser messages">
-          <table className={styles.table} aria-label="Raw laser messages, newest first">
-            <thead>
-              <tr>
-                <th scope="col">Received</th>
-                <th scope="col">Endpoint / topic</th>
-                <th scope="col">Status</th>
-                <th scope="col">Size</th>
-                <th scope="col">Payload</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m, i) => {
-                const bad = m.status !== 'ok';
-                return (
-                  <tr
-                    key={`${m.receivedAt}-${i}`}
-                    className={cx(bad && styles.rejected)}
-                    data-testid="raw-message"
-                    data-status={m.status}
-                  >
-                    <td className={styles.nowrap}>{m.receivedAt}</td>
-                    <td>
-                      <div>{m.endpoint}</div>
-                      {m.topic && <div className={styles.mono}>topic {m.topic}</div>}
-                    </td>
-                    <td>
-                      {bad ? (
-                        <Badge color="red" icon="exclamation-triangle" text={m.status} />
-                      ) : (
-                        <Badge color="green" text="ok" />
-                      )}
-                      {m.detail && <div className={styles.detail}>{m.detail}</div>}
-                    </td>
-                    <td className={styles.nowrap}>
-                      {m.size} B{m.frames > 1 ? `, ${m.frames} frames` : ''}
-                    </td>
-                    <td>
-                      {m.previewEncoding === 'hex' && <Badge color="purple" text="hex" />}
-                      {/* Rendered as a text node: whatever the laser sent cannot become markup. */}
-                      <pre className={styles.preview}>
-                        {m.preview}
-                        {m.truncated ? '…' : ''}
-                      </pre>
-                      {m.truncated && (
-                        <Text color="secondary" variant="bodySmall">
-                          truncated
-                        </Text>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            className={styles.table}
+            label="Raw laser messages, newest first"
+            columns={['Received', 'Endpoint / topic', 'Status', 'Size', 'Payload']}
+          >
+            {items.map((m, i) => {
+              const bad = m.status !== 'ok';
+              return (
+                <tr
+                  key={`${m.receivedAt}-${i}`}
+                  className={cx(bad && styles.rejected)}
+                  data-testid="raw-message"
+                  data-status={m.status}
+                >
+                  <td className={styles.nowrap}>{m.receivedAt}</td>
+                  <td>
+                    <div>{m.endpoint}</div>
+                    {m.topic && <div className={styles.mono}>topic {m.topic}</div>}
+                  </td>
+                  <td>
+                    {bad ? (
+                      <Badge color="red" icon="exclamation-triangle" text={m.status} />
+                    ) : (
+                      <Badge color="green" text="ok" />
+                    )}
+                    {m.detail && <div className={styles.detail}>{m.detail}</div>}
+                  </td>
+                  <td className={styles.nowrap}>
+                    {m.size} B{m.frames > 1 ? `, ${m.frames} frames` : ''}
+                  </td>
+                  <td>
+                    {m.previewEncoding === 'hex' && <Badge color="purple" text="hex" />}
+                    {/* Rendered as a text node: whatever the laser sent cannot become markup. */}
+                    <pre className={styles.preview}>
+                      {m.preview}
+                      {m.truncated ? '…' : ''}
+                    </pre>
+                    {m.truncated && (
+                      <Text color="secondary" variant="bodySmall">
+                        truncated
+                      </Text>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         </div>
       )}
     </Stack>
@@ -215,17 +196,10 @@ export function RawMessages() {
 const getStyles = (theme: GrafanaTheme2) => ({
   limit: css({ marginBottom: 0 }),
   scroll: css({ overflowX: 'auto' }),
+  // On top of the shared table: smaller, one line per cell but the payload.
   table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
     fontSize: theme.typography.bodySmall.fontSize,
-    'th, td': {
-      textAlign: 'left',
-      verticalAlign: 'top',
-      padding: theme.spacing(0.5, 1),
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      whiteSpace: 'nowrap',
-    },
+    'th, td': { whiteSpace: 'nowrap' },
     // The payload takes the width the rest leaves.
     'th:last-child, td:last-child': {
       width: '100%',

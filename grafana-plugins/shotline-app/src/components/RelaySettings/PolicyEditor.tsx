@@ -2,8 +2,8 @@ import React, { useState } from 'react';
 import { Alert, Button, Field, Input, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
-import { problemsByField } from './problems';
-import type { RelaySettingsDoc, TriggerPolicy } from './types';
+import type { RelaySettingsDoc, TriggerPolicy } from '../../api/relayTypes';
+import { problemsByField } from '../shared/problems';
 
 const MODES = [
   { label: 'Any channel', value: 'any' as const, description: 'one crossing channel triggers a shot' },
@@ -69,7 +69,7 @@ export function PolicyEditor({ policy, channels, canEdit, onSaved }: Props) {
       onSaved((await api.request<RelaySettingsDoc>('PUT', 'relay/policy', { body })).body);
       setEditing(false);
     } catch (err) {
-      setErrors(problemsByField(err, ['mode', 'count', 'required']));
+      setErrors(problemsByField(err, { mode: 'mode', count: 'count', required: 'required' }));
     } finally {
       setSaving(false);
     }
@@ -121,9 +121,9 @@ export function PolicyEditor({ policy, channels, canEdit, onSaved }: Props) {
           </Field>
         </Stack>
       )}
-      {errors._ && (
+      {errors.form && (
         <Alert severity="error" title="The relay refused the policy">
-          {errors._}
+          {errors.form}
         </Alert>
       )}
       <Stack gap={1}>

@@ -2,13 +2,17 @@ import React, { useCallback, useEffect, useState } from 'react';
 import { Alert, Badge, Button, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
+import type { AuditItem, ChannelView, RelaySettingsDoc, RelayStatus } from '../../api/relayTypes';
+import { useMe } from '../../api/useMe';
+import { CampaignEditor } from '../CampaignEditor/CampaignEditor';
+import { ChannelEditor } from '../ChannelEditor/ChannelEditor';
+import { describeRule, formatValue } from '../ChannelEditor/rules';
+import { formatTime } from '../shared/format';
+import { Table } from '../shared/Table';
 import { campaignHistory, type CampaignCount, type PastCampaign } from './campaignHistory';
-import { Campaigns, formatTime } from './Campaigns';
-import { ChannelEditor } from './ChannelEditor';
+import { PastCampaigns } from './PastCampaigns';
 import { PolicyEditor } from './PolicyEditor';
 import { getStyles } from './styles';
-import { describeRule, type AuditItem, type ChannelView, type RelaySettingsDoc, type RelayStatus } from './types';
-import { useMe } from './useMe';
 
 interface Loaded {
   settings: RelaySettingsDoc;
@@ -29,7 +33,8 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function RelaySettings() {
   const api = useShotlineApi();
   const styles = useStyles2(getStyles);
-  const { me, isAdmin } = useMe();
+  const { me, can } = useMe();
+  const isAdmin = can('admin');
   const [data, setData] = useState<Loaded>();
   const [error, setError] = useState<string>();
   const [editing, setEditing] = useState<string>();
@@ -113,36 +118,24 @@ export function RelaySettings() {
           read at start. The relay has no API to change them.
         </p>
         {status ? (
-          <table className={styles.table} aria-label="Laser endpoints">
-            <thead>
-              <tr>
-                <th scope="col">Endpoint</th>
-                <th scope="col">Topics</th>
-                <th scope="col">Connected</th>
-                <th scope="col">Messages</th>
-                <th scope="col">Malformed</th>
+          <Table
+            label="Laser endpoints"
+            columns={['Endpoint', 'Topics', 'Connected', 'Messages', 'Malformed']}
+            empty="No endpoint."
+          >
+            {(status.endpoints ?? []).map((e) => (
+              <tr key={e.endpoint}>
+                <td>
+                  <code>{e.endpoint}</code>
+                  {status.simulator ? ' (simulator)' : ''}
+                </td>
+                <td>{e.topics?.length ? e.topics.join(', ') : 'all'}</td>
+                <td>{e.connected ? 'yes' : 'no'}</td>
+                <td className={styles.numeric}>{e.received ?? ''}</td>
+                <td className={styles.numeric}>{e.malformed ?? ''}</td>
               </tr>
-            </thead>
-            <tbody>
-              {(status.endpoints ?? []).length === 0 && (
-                <tr>
-                  <td colSpan={5}>No endpoint.</td>
-                </tr>
-              )}
-              {(status.endpoints ?? []).map((e) => (
-                <tr key={e.endpoint}>
-                  <td>
-                    <code>{e.endpoint}</code>
-                    {status.simulator ? ' (simulator)' : ''}
-                  </td>
-                  <td>{e.topics?.length ? e.topics.join(', ') : 'all'}</td>
-                  <td>{e.connected === undefined ? '' : e.connected ? 'yes' : 'no'}</td>
-                  <td className={styles.numeric}>{e.received ?? ''}</td>
-                  <td className={styles.numeric}>{e.malformed ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         ) : (
           <p>The relay reports no status here: {statusProblem}</p>
         )}
@@ -150,86 +143,79 @@ export function RelaySettings() {
 
       <section className={styles.section} aria-labelledby="relay-channels">
         <h2 id="relay-channels">Channels</h2>
-        <table className={styles.table} aria-label="Channels">
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Nickname</th>
-              <th scope="col">Unit</th>
-              <th scope="col">Enabled</th>
-              <th scope="col">Threshold</th>
-              <th scope="col">Latest value</th>
-              <th scope="col">Local counter</th>
-              {isAdmin && <th scope="col">Actions</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {channels.length === 0 && (
+        <Table
+          label="Channels"
+          columns={[
+            'Channel',
+            'Nickname',
+            'Unit',
+            'Enabled',
+            'Threshold',
+            'Latest value',
+            'Local counter',
+            isAdmin && 'Actions',
+          ]}
+          empty="No channel seen or configured yet."
+        >
+          {channels.map((c) => (
+            <React.Fragment key={c.name}>
               <tr>
-                <td colSpan={isAdmin ? 8 : 7}>No channel seen or configured yet.</td>
-              </tr>
-            )}
-            {channels.map((c) => (
-              <React.Fragment key={c.name}>
-                <tr>
+                <td>
+                  <code>{c.name}</code>
+                </td>
+                <td>{c.nickname ?? ''}</td>
+                <td>{c.unit ?? ''}</td>
+                <td>{c.enabled ? <Badge color="green" text="enabled" /> : <Badge color="orange" text="disabled" />}</td>
+                <td>{describeRule(c.rule, c.unit)}</td>
+                <td className={styles.numeric}>{c.value === null ? '' : formatValue(c.value)}</td>
+                <td className={styles.numeric}>
+                  {c.triggerCount}
+                  {c.counterResetAt && <div className={styles.muted}>since {formatTime(c.counterResetAt)}</div>}
+                </td>
+                {isAdmin && (
                   <td>
-                    <code>{c.name}</code>
+                    <Stack gap={1}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        icon="pen"
+                        aria-label={`Edit ${c.name}`}
+                        aria-expanded={editing === c.name}
+                        onClick={() => setEditing(editing === c.name ? undefined : c.name)}
+                      >
+                        Edit
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        aria-label={`Reset counter of ${c.name}`}
+                        onClick={() => resetCounter(c.name)}
+                      >
+                        Reset counter
+                      </Button>
+                    </Stack>
+                    {rowError[c.name] && <div role="alert">{rowError[c.name]}</div>}
                   </td>
-                  <td>{c.nickname ?? ''}</td>
-                  <td>{c.unit ?? ''}</td>
-                  <td>
-                    {c.enabled ? <Badge color="green" text="enabled" /> : <Badge color="orange" text="disabled" />}
-                  </td>
-                  <td>{describeRule(c.rule, c.unit)}</td>
-                  <td className={styles.numeric}>{c.value ?? ''}</td>
-                  <td className={styles.numeric}>
-                    {c.triggerCount}
-                    {c.counterResetAt && <div className={styles.muted}>since {formatTime(c.counterResetAt)}</div>}
-                  </td>
-                  {isAdmin && (
-                    <td>
-                      <Stack gap={1}>
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          icon="pen"
-                          aria-label={`Edit ${c.name}`}
-                          aria-expanded={editing === c.name}
-                          onClick={() => setEditing(editing === c.name ? undefined : c.name)}
-                        >
-                          Edit
-                        </Button>
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          aria-label={`Reset counter of ${c.name}`}
-                          onClick={() => resetCounter(c.name)}
-                        >
-                          Reset counter
-                        </Button>
-                      </Stack>
-                      {rowError[c.name] && <div role="alert">{rowError[c.name]}</div>}
-                    </td>
-                  )}
-                </tr>
-                {editing === c.name && (
-                  <tr className={styles.editRow}>
-                    <td colSpan={8}>
-                      <ChannelEditor
-                        channel={c}
-                        onCancel={() => setEditing(undefined)}
-                        onSaved={() => {
-                          setEditing(undefined);
-                          void load();
-                        }}
-                      />
-                    </td>
-                  </tr>
                 )}
-              </React.Fragment>
-            ))}
-          </tbody>
-        </table>
+              </tr>
+              {editing === c.name && (
+                <tr className={styles.editRow}>
+                  <td colSpan={8}>
+                    <ChannelEditor
+                      name={c.name}
+                      settings={settings.channels[c.name]}
+                      onCancel={() => setEditing(undefined)}
+                      onSaved={() => {
+                        setEditing(undefined);
+                        void load();
+                      }}
+                    />
+                  </td>
+                </tr>
+              )}
+            </React.Fragment>
+          ))}
+        </Table>
       </section>
 
       <section className={styles.section} aria-labelledby="relay-policy">
@@ -245,7 +231,8 @@ export function RelaySettings() {
 
       <section className={styles.section} aria-labelledby="relay-campaign">
         <h2 id="relay-campaign">Campaign</h2>
-        <Campaigns current={settings.campaign} past={past} canEdit={isAdmin} onChanged={() => void load()} />
+        <CampaignEditor campaign={settings.campaign} canEdit={isAdmin} onChanged={() => void load()} />
+        <PastCampaigns current={settings.campaign} past={past} />
       </section>
 
       <p className={styles.muted}>

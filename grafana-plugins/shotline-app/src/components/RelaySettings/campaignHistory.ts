@@ -1,4 +1,4 @@
-import type { AuditItem, Campaign } from './types';
+import type { AuditItem, Campaign } from '../../api/relayTypes';
 
 export interface PastCampaign {
   name: string;

@@ -2,9 +2,11 @@ import React, { useId, useState } from 'react';
 import { cx } from '@emotion/css';
 import { Alert, Badge, ConfirmButton, IconButton, Stack, Text, useStyles2 } from '@grafana/ui';
 
-import { ChannelEditor } from './ChannelEditor';
+import type { ChannelSettings, RelaySettingsDoc } from '../../api/relayTypes';
+import { ChannelEditor } from '../ChannelEditor/ChannelEditor';
+import { crosses, describeRule, formatValue } from '../ChannelEditor/rules';
+import { formatTime } from '../shared/format';
 import { Sparkline } from './Sparkline';
-import { crosses, describeRule, formatValue, type ChannelSettings, type RelaySettings } from './rules';
 import { getStyles } from './styles';
 
 interface Props {
@@ -14,7 +16,7 @@ interface Props {
   history: number[];
   count: number | undefined;
   canEdit: boolean;
-  onSaved: (settings: RelaySettings) => void;
+  onSaved: (settings: RelaySettingsDoc) => void;
   onReset: (name: string) => Promise<void>;
 }
 
@@ -89,7 +91,7 @@ export function ChannelCard({ name, settings, value, history, count, canEdit, on
       </div>
       {settings?.counterResetAt && (
         <Text color="secondary" variant="bodySmall">
-          counting since {new Date(settings.counterResetAt).toLocaleString()}
+          counting since {formatTime(settings.counterResetAt)}
         </Text>
       )}
       {resetError && (

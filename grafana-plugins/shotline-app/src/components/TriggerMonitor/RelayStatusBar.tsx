@@ -2,7 +2,7 @@ import React from 'react';
 import { Badge, Stack, Text } from '@grafana/ui';
 
 import type { LiveState } from '../../api/client';
-import type { RelayStatus } from './monitorState';
+import type { RelayStatus } from '../../api/relayTypes';
 import { formatAge, useNow } from './useMonitor';
 
 interface Props {

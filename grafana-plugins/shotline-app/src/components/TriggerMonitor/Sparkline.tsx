@@ -1,7 +1,8 @@
 import React from 'react';
 import { useTheme2 } from '@grafana/ui';
 
-import { crosses, describeRule, formatValue, thresholdsOf, type ThresholdRule } from './rules';
+import type { ThresholdRule } from '../../api/relayTypes';
+import { crosses, describeRule, formatValue, thresholdsOf } from '../ChannelEditor/rules';
 
 interface Props {
   values: number[];

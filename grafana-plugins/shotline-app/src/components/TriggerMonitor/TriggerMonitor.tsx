@@ -2,11 +2,12 @@ import React, { useCallback } from 'react';
 import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
-import { CampaignBox } from './CampaignBox';
+import type { RelaySettingsDoc } from '../../api/relayTypes';
+import { useMe, type Role } from '../../api/useMe';
+import { CampaignEditor } from '../CampaignEditor/CampaignEditor';
 import { ChannelCard } from './ChannelCard';
 import { shotCounter, type LastShot } from './monitorState';
 import { RelayStatusBar } from './RelayStatusBar';
-import type { RelaySettings } from './rules';
 import { getStyles } from './styles';
 import { formatAge, useMonitor, useNow } from './useMonitor';
 
@@ -17,7 +18,7 @@ export interface TriggerMonitorProps {
 
 // The relay's settings routes name no role, so its auth plugin asks for admin on every change
 // (relay-service/src/auth/plugin.ts neededRole): editors and viewers see the monitor read-only.
-const EDIT_ROLE = 'admin';
+const EDIT_ROLE: Role = 'admin';
 
 /**
  * The lab's view of the trigger: every channel's live value against its
@@ -29,12 +30,13 @@ export function TriggerMonitor({ channels }: TriggerMonitorProps) {
   const api = useShotlineApi();
   const styles = useStyles2(getStyles);
   const { state, dispatch, load, retry } = useMonitor();
-  const canEdit = state.role === EDIT_ROLE;
+  const { me, can } = useMe();
+  const canEdit = can(EDIT_ROLE);
 
-  const onSaved = useCallback((settings: RelaySettings) => dispatch({ type: 'settings', settings }), [dispatch]);
+  const onSaved = useCallback((settings: RelaySettingsDoc) => dispatch({ type: 'settings', settings }), [dispatch]);
   const onReset = useCallback(
     async (name: string) => {
-      const reply = await api.request<RelaySettings>(
+      const reply = await api.request<RelaySettingsDoc>(
         'POST',
         `relay/channels/${encodeURIComponent(name)}/reset-counter`
       );
@@ -83,7 +85,7 @@ export function TriggerMonitor({ channels }: TriggerMonitorProps) {
           <Text element="h3" variant="h6">
             Campaign
           </Text>
-          <CampaignBox
+          <CampaignEditor
             campaign={settings?.campaign ?? null}
             canEdit={canEdit}
             onChanged={(campaign) => settings && onSaved({ ...settings, campaign })}
@@ -91,10 +93,10 @@ export function TriggerMonitor({ channels }: TriggerMonitorProps) {
         </section>
         <ShotSummary counter={shotCounter(state)} last={state.lastShot} />
       </div>
-      {!canEdit && state.role && (
+      {!canEdit && me && (
         <Text color="secondary" variant="bodySmall" data-testid="read-only-note">
           Read-only: changing thresholds, nicknames, counters and the campaign needs the {EDIT_ROLE} role (you have{' '}
-          {state.role}).
+          {me.role}).
         </Text>
       )}
       {shown.length === 0 ? (

@@ -1,36 +1,10 @@
 // The monitor's state as one reducer: what the first requests answered, then
 // every live message. Pure, so the live behaviour is testable without React.
 import type { LiveMessage, LiveState } from '../../api/client';
-import type { ChannelView, RelaySettings } from './rules';
+import type { ChannelView, RelaySettingsDoc, RelayStatus } from '../../api/relayTypes';
 
 /** Values kept per channel for its trace. */
 export const HISTORY = 60;
-
-/** The part of the relay's status (relay-service/src/bus/types.ts RelayStatus) the monitor shows. */
-export interface RelayStatus {
-  startedAt?: string;
-  simulator?: boolean;
-  endpoints?: Array<{
-    endpoint: string;
-    connected: boolean;
-    reconnects?: number;
-    disconnects?: number;
-    lastMessageAt?: string | null;
-  }>;
-  messages?: number;
-  malformed?: number;
-  gaps?: number;
-  triggers?: number;
-  lastShotNumber?: number;
-  spool?: { pendingShots?: number; full?: boolean; refused?: number };
-  kafka?: { connected: boolean; lastError: string | null };
-  /** the queue ahead of the journal; `paused`: the relay stopped reading ZeroMQ (newer relays only) */
-  ingest?: { paused?: boolean; pauses?: number };
-  counters?: Record<string, number>;
-  settingsVersion?: number;
-  /** added by the live hub: when the relay sent it */
-  at?: string;
-}
 
 export interface LastShot {
   shotNumber: number | null;
@@ -40,8 +14,7 @@ export interface LastShot {
 }
 
 export interface MonitorState {
-  role: string | null;
-  settings: RelaySettings | null;
+  settings: RelaySettingsDoc | null;
   /** every channel seen or configured, sorted */
   names: string[];
   values: Record<string, number | null>;
@@ -58,7 +31,6 @@ export interface MonitorState {
 }
 
 export const initialState: MonitorState = {
-  role: null,
   settings: null,
   names: [],
   values: {},
@@ -75,12 +47,11 @@ export const initialState: MonitorState = {
 export type Action =
   | {
       type: 'loaded';
-      role: string | null;
-      settings: RelaySettings;
+      settings: RelaySettingsDoc;
       channels: ChannelView[];
       status: RelayStatus | null;
     }
-  | { type: 'settings'; settings: RelaySettings }
+  | { type: 'settings'; settings: RelaySettingsDoc }
   | { type: 'counterReset'; name: string; version: number }
   | { type: 'live'; message: LiveMessage | { type: string }; now: number }
   | { type: 'liveState'; state: LiveState };
@@ -130,7 +101,7 @@ export function reduce(state: MonitorState, action: Action): MonitorState {
         ...action.channels.map((c) => c.name),
         ...Object.keys(action.settings.channels),
       ]);
-      const next = { ...state, role: action.role, settings: action.settings, names, values, history, counters };
+      const next = { ...state, settings: action.settings, names, values, history, counters };
       return action.status ? applyStatus(next, action.status) : next;
     }
     case 'settings':

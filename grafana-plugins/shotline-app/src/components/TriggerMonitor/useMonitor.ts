@@ -2,14 +2,14 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 
 import { ApiProblem, type LiveMessage } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import { initialState, reduce, type RelayStatus } from './monitorState';
-import type { ChannelView, RelaySettings } from './rules';
+import type { ChannelView, RelaySettingsDoc, RelayStatus } from '../../api/relayTypes';
+import { initialState, reduce } from './monitorState';
 
 export type LoadState =
   { kind: 'loading' } | { kind: 'ready' } | { kind: 'error'; unreachable: boolean; message: string };
 
 /**
- * Loads who the user is, the relay's settings, channels and status, then
+ * Loads the relay's settings, channels and status, then
  * follows the live feed. Settings changed elsewhere (another operator, the
  * API) are fetched again when the relay's status reports a newer version.
  */
@@ -22,11 +22,6 @@ export function useMonitor() {
 
   useEffect(() => {
     let cancelled = false;
-    const me = api
-      .request<{ role?: string }>('GET', 'me')
-      .then((r) => (typeof r.body.role === 'string' ? r.body.role : null))
-      // Not knowing the role only costs the edit controls; the relay enforces anyway.
-      .catch(() => null);
     // 404: no relay has reported yet, which the page says instead of failing.
     const status = api
       .request<RelayStatus>('GET', 'relay/status')
@@ -38,16 +33,15 @@ export function useMonitor() {
         throw err;
       });
     Promise.all([
-      me,
-      api.request<RelaySettings>('GET', 'relay/settings'),
+      api.request<RelaySettingsDoc>('GET', 'relay/settings'),
       api.request<{ items: ChannelView[] }>('GET', 'relay/channels'),
       status,
     ])
-      .then(([role, settings, channels, st]) => {
+      .then(([settings, channels, st]) => {
         if (cancelled) {
           return;
         }
-        dispatch({ type: 'loaded', role, settings: settings.body, channels: channels.body.items ?? [], status: st });
+        dispatch({ type: 'loaded', settings: settings.body, channels: channels.body.items ?? [], status: st });
         setLoad({ kind: 'ready' });
       })
       .catch((err: unknown) => {
@@ -81,7 +75,7 @@ export function useMonitor() {
     }
     refetching.current = true;
     api
-      .request<RelaySettings>('GET', 'relay/settings')
+      .request<RelaySettingsDoc>('GET', 'relay/settings')
       .then((r) => dispatch({ type: 'settings', settings: r.body }))
       // The next status tries again.
       .catch(() => {})

@@ -4,6 +4,7 @@ import { render, screen } from '@testing-library/react';
 import { fakeApi } from '../../test/fakeApi';
 import { panelProps } from '../../test/panel';
 import { grafanaClient } from '../../api/grafanaClient';
+import { channelView, settingsDoc } from '../../components/shared/relayFixtures';
 import { TriggerMonitorPanel } from './TriggerMonitorPanel';
 import type { TriggerMonitorOptions } from './types';
 
@@ -11,22 +12,10 @@ jest.mock('../../api/grafanaClient', () => ({ grafanaClient: jest.fn() }));
 
 const fake = fakeApi({
   'GET me': () => ({ name: 'grafana-user', role: 'viewer' }),
-  'GET relay/settings': () => ({
-    version: 1,
-    channels: { energy_J: { enabled: true, rule: { kind: 'above', above: 2 } } },
-    campaign: null,
-  }),
+  'GET relay/settings': () =>
+    settingsDoc({ channels: { energy_J: { enabled: true, rule: { kind: 'above', above: 2 } } } }),
   'GET relay/channels': () => ({
-    items: ['energy_J', 'pressure', 'temp'].map((name) => ({
-      name,
-      nickname: null,
-      unit: null,
-      enabled: true,
-      rule: null,
-      triggerCount: 0,
-      counterResetAt: null,
-      value: 1,
-    })),
+    items: ['energy_J', 'pressure', 'temp'].map((name) => channelView(name, { value: 1 })),
   }),
   'GET relay/status': () => ({ counters: {} }),
 });

@@ -1,11 +1,12 @@
 import React, { useId, useState } from 'react';
 import { Alert, Button, ConfirmButton, Field, Input, Stack, Text, TextArea } from '@grafana/ui';
 
-import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import { errorsFromProblem, type Campaign } from './rules';
+import type { Campaign } from '../../api/relayTypes';
+import { formatTime } from '../shared/format';
+import { problemsByField } from '../shared/problems';
 
-interface Props {
+export interface CampaignEditorProps {
   campaign: Campaign | null;
   canEdit: boolean;
   /** the relay's answer: the campaign now in force */
@@ -14,8 +15,25 @@ interface Props {
 
 type Errors = Partial<Record<'name' | 'note' | 'form', string>>;
 
+// The relay's limits (PUT relay/campaign), checked here so the message names the input before anything is sent.
+const NAME_MAX = 128;
+const NOTE_MAX = 2000;
+
+function check(name: string, note: string): Errors {
+  const problems: Errors = {};
+  if (!name) {
+    problems.name = 'Campaign name is required';
+  } else if (name.length > NAME_MAX) {
+    problems.name = `Campaign name is ${name.length} characters; at most ${NAME_MAX}`;
+  }
+  if (note.length > NOTE_MAX) {
+    problems.note = `Note is ${note.length} characters; at most ${NOTE_MAX}`;
+  }
+  return problems;
+}
+
 /** The campaign triggered shots are filed under; admins start a new one or end it here (PUT/DELETE relay/campaign). */
-export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
+export function CampaignEditor({ campaign, canEdit, onChanged }: CampaignEditorProps) {
   const api = useShotlineApi();
   const id = useId();
   const [editing, setEditing] = useState(false);
@@ -26,25 +44,14 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
 
   const start = async () => {
     const n = name.trim();
-    const problems: Errors = {};
-    if (!n) {
-      problems.name = 'Campaign name is required';
-    } else if (n.length > 128) {
-      problems.name = `Campaign name is ${n.length} characters; at most 128`;
-    }
-    if (note.length > 2000) {
-      problems.note = `Note is ${note.length} characters; at most 2000`;
-    }
+    const problems = check(n, note.trim());
     if (Object.keys(problems).length) {
       setErrors(problems);
       return;
     }
     setBusy(true);
     try {
-      const body: { name: string; note?: string } = { name: n };
-      if (note.trim()) {
-        body.note = note.trim();
-      }
+      const body = { name: n, ...(note.trim() && { note: note.trim() }) };
       const reply = await api.request<{ campaign: Campaign | null }>('PUT', 'relay/campaign', { body });
       onChanged(reply.body.campaign);
       setEditing(false);
@@ -52,11 +59,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
       setNote('');
       setErrors({});
     } catch (err) {
-      setErrors(
-        err instanceof ApiProblem && err.status === 400
-          ? errorsFromProblem(err.message, err.details, { name: 'name', note: 'note' })
-          : { form: `Not started: ${err instanceof Error ? err.message : String(err)}` }
-      );
+      setErrors(problemsByField(err, { name: 'name', note: 'note' }));
     } finally {
       setBusy(false);
     }
@@ -69,7 +72,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
       onChanged(null);
       setErrors({});
     } catch (err) {
-      setErrors({ form: `Not ended: ${err instanceof Error ? err.message : String(err)}` });
+      setErrors(problemsByField(err, {}));
     } finally {
       setBusy(false);
     }
@@ -82,7 +85,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
           <>
             <Text weight="bold">{campaign.name}</Text>{' '}
             <Text color="secondary" variant="bodySmall">
-              since {new Date(campaign.startedAt).toLocaleString()} by {campaign.startedBy}
+              since {formatTime(campaign.startedAt)} by {campaign.startedBy}
             </Text>
             {campaign.note && (
               <Text element="p" variant="bodySmall">
@@ -121,7 +124,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
         >
           <Field
             label="Campaign name"
-            description="Starting one ends the current campaign"
+            description={campaign ? `Starting one ends ${campaign.name}` : undefined}
             invalid={!!errors.name}
             error={errors.name}
             required
@@ -129,6 +132,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
             <Input
               id={`${id}-name`}
               value={name}
+              placeholder="2026-11-run3"
               invalid={!!errors.name}
               onChange={(e) => {
                 setName(e.currentTarget.value);
@@ -149,7 +153,7 @@ export function CampaignBox({ campaign, canEdit, onChanged }: Props) {
             />
           </Field>
           <Stack direction="row" gap={1}>
-            <Button type="submit" size="sm" disabled={busy}>
+            <Button type="submit" size="sm" icon="play" disabled={busy}>
               Start campaign
             </Button>
             <Button

@@ -1,4 +1,5 @@
-import { draftOf, errorsFromProblem, formatValue, patchOf, type ChannelSettings } from './rules';
+import type { ChannelSettings } from '../../api/relayTypes';
+import { draftOf, patchOf } from './draft';
 
 const current: ChannelSettings = { nickname: 'E', unit: 'J', enabled: true, rule: { kind: 'above', above: 2 } };
 
@@ -16,52 +17,34 @@ describe('patchOf', () => {
     expect(patchOf({ ...draftOf(current), nickname: 'a.b', kind: 'below', below: '' }, current)).toEqual({
       errors: { nickname: 'Nickname may not contain "." nor start with "$"', below: 'Threshold is required' },
     });
+    expect(patchOf({ ...draftOf(current), nickname: '$x' }, current)).toEqual({
+      errors: { nickname: 'Nickname may not contain "." nor start with "$"' },
+    });
     expect(patchOf({ ...draftOf(current), nickname: '' }, current)).toEqual({
       errors: { nickname: 'A nickname cannot be removed here, only changed: type the new nickname' },
+    });
+    expect(patchOf({ ...draftOf(current), nickname: 'x'.repeat(65) }, current)).toEqual({
+      errors: { nickname: 'Nickname is 65 characters; at most 64' },
     });
     expect(patchOf({ ...draftOf(current), unit: 'x'.repeat(33) }, current)).toEqual({
       errors: { unit: 'Unit is 33 characters; at most 32' },
     });
+    expect(patchOf({ ...draftOf(current), above: '2,5' }, current)).toEqual({
+      errors: { above: 'Threshold must be a number (e.g. 2.5 or 1e-4), not "2,5"' },
+    });
+    expect(patchOf({ ...draftOf(current), kind: 'outside', low: '6', high: '5' }, current)).toEqual({
+      errors: { high: 'Band high (5) must be above band low (6)' },
+    });
   });
 
   it('configures a channel the relay has only seen', () => {
+    expect(draftOf(undefined)).toMatchObject({ nickname: '', unit: '', enabled: true, kind: 'none' });
     expect(patchOf({ ...draftOf(undefined), kind: 'outside', low: '-1', high: '1' }, undefined)).toEqual({
       body: { rule: { kind: 'outside', low: -1, high: 1 } },
     });
   });
-});
 
-describe('errorsFromProblem', () => {
-  it('places details by field, and unknown ones on the form', () => {
-    expect(
-      errorsFromProblem('invalid body', [
-        { field: 'rule.low', message: 'must be number' },
-        { field: 'rule', message: 'must match a schema in anyOf' },
-        { field: 'colour', message: 'must NOT have additional properties' },
-      ])
-    ).toEqual({
-      low: 'must be number',
-      kind: 'must match a schema in anyOf',
-      form: 'colour: must NOT have additional properties',
-    });
+  it('removes a rule with null', () => {
+    expect(patchOf({ ...draftOf(current), kind: 'none' }, current)).toEqual({ body: { rule: null } });
   });
-
-  it('reads the field from the message when there are no details', () => {
-    expect(errorsFromProblem('nickname: "E" is already used by channel x', [])).toEqual({
-      nickname: '"E" is already used by channel x',
-    });
-    expect(errorsFromProblem('settings changed meanwhile', [])).toEqual({ form: 'settings changed meanwhile' });
-  });
-});
-
-describe('formatValue', () => {
-  it.each([
-    [2.5, '2.5'],
-    [3.14159, '3.142'],
-    [2e-5, '2e-5'],
-    [1.234e-7, '1.234e-7'],
-    [123456, '1.235e+5'],
-    [0, '0'],
-    [null, '—'],
-  ])('%p → %s', (v, text) => expect(formatValue(v)).toBe(text));
 });

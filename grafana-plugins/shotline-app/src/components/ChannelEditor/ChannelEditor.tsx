@@ -1,23 +1,19 @@
-import React, { useId, useState } from 'react';
+import React, { useState } from 'react';
 import { Alert, Button, Field, Input, RadioButtonGroup, Stack, Switch } from '@grafana/ui';
 
-import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import {
-  draftOf,
-  errorsFromProblem,
-  patchOf,
-  type ChannelDraft,
-  type ChannelSettings,
-  type DraftErrors,
-  type RelaySettings,
-  type RuleKind,
-} from './rules';
+import type { ChannelSettings, RelaySettingsDoc } from '../../api/relayTypes';
+import { problemsByField } from '../shared/problems';
+import { draftOf, FIELD_OF, patchOf, type ChannelDraft, type DraftErrors, type RuleKind } from './draft';
 
-interface Props {
+export interface ChannelEditorProps {
+  /** the channel's name on the relay */
   name: string;
+  /** its settings in force; undefined for a channel the relay has only seen */
   settings: ChannelSettings | undefined;
-  onSaved: (settings: RelaySettings) => void;
+  /** the relay's answer: the settings now in force */
+  onSaved: (settings: RelaySettingsDoc) => void;
+  /** closed without saving, or saved with nothing changed */
   onCancel: () => void;
 }
 
@@ -28,14 +24,19 @@ const KINDS: Array<{ label: string; value: RuleKind; description: string }> = [
   { label: 'Outside', value: 'outside', description: 'triggers when the value leaves [low, high]' },
 ];
 
-/** A channel's nickname, unit, arming and threshold rule, changed in place (PATCH relay/channels/{name}). */
-export function ChannelEditor({ name, settings, onSaved, onCancel }: Props) {
+/**
+ * A channel's nickname, unit, arming and threshold rule, changed in place
+ * (PATCH relay/channels/{name} with only what changed). A refused save keeps
+ * everything typed and shows why at each input.
+ */
+export function ChannelEditor({ name, settings, onSaved, onCancel }: ChannelEditorProps) {
   const api = useShotlineApi();
-  const id = useId();
   // Seeded once: live updates of the settings never overwrite what is being typed.
   const [draft, setDraft] = useState<ChannelDraft>(() => draftOf(settings));
   const [errors, setErrors] = useState<DraftErrors>({});
   const [saving, setSaving] = useState(false);
+  // Stable ids by channel name: the pages and their browser tests find the inputs by them.
+  const id = (key: keyof ChannelDraft) => `channel-${name}-${key}`;
 
   const set = <K extends keyof ChannelDraft>(key: K, value: ChannelDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -54,30 +55,40 @@ export function ChannelEditor({ name, settings, onSaved, onCancel }: Props) {
     }
     setSaving(true);
     try {
-      const reply = await api.request<RelaySettings>('PATCH', `relay/channels/${encodeURIComponent(name)}`, {
+      const reply = await api.request<RelaySettingsDoc>('PATCH', `relay/channels/${encodeURIComponent(name)}`, {
         body: out.body,
       });
       onSaved(reply.body);
     } catch (err) {
-      if (err instanceof ApiProblem && err.status === 400) {
-        setErrors(errorsFromProblem(err.message, err.details));
-      } else {
-        setErrors({ form: `Not saved: ${err instanceof Error ? err.message : String(err)}` });
-      }
+      setErrors(problemsByField(err, FIELD_OF));
     } finally {
       setSaving(false);
     }
   };
 
-  const numberField = (key: 'above' | 'below' | 'low' | 'high', label: string) => (
-    <Field label={label} invalid={!!errors[key]} error={errors[key]} required>
+  const textField = (key: 'nickname' | 'unit', label: string, width: number, description?: string) => (
+    <Field label={label} description={description} invalid={!!errors[key]} error={errors[key]}>
       <Input
-        id={`${id}-${key}`}
-        inputMode="decimal"
+        id={id(key)}
         value={draft[key]}
         invalid={!!errors[key]}
         onChange={(e) => set(key, e.currentTarget.value)}
-        width={16}
+        width={width}
+      />
+    </Field>
+  );
+
+  // Numbers stay text (inputMode only hints the keyboard): "1e-4" and a typo alike are kept as typed.
+  const numberField = (key: 'above' | 'below' | 'low' | 'high', label: string) => (
+    <Field label={label} invalid={!!errors[key]} error={errors[key]} required>
+      <Input
+        id={id(key)}
+        inputMode="decimal"
+        value={draft[key]}
+        invalid={!!errors[key]}
+        suffix={draft.unit.trim() || undefined}
+        onChange={(e) => set(key, e.currentTarget.value)}
+        width={18}
       />
     </Field>
   );
@@ -92,37 +103,16 @@ export function ChannelEditor({ name, settings, onSaved, onCancel }: Props) {
     >
       <Stack direction="column" gap={0}>
         <Stack direction="row" gap={2} wrap="wrap">
+          {textField('nickname', 'Nickname', 24, 'Shown and stored in shots instead of the name')}
+          {textField('unit', 'Unit', 12)}
           <Field
-            label="Nickname"
-            description="Shown and stored in shots instead of the name"
-            invalid={!!errors.nickname}
-            error={errors.nickname}
-          >
-            <Input
-              id={`${id}-nickname`}
-              value={draft.nickname}
-              invalid={!!errors.nickname}
-              onChange={(e) => set('nickname', e.currentTarget.value)}
-              width={24}
-            />
-          </Field>
-          <Field label="Unit" invalid={!!errors.unit} error={errors.unit}>
-            <Input
-              id={`${id}-unit`}
-              value={draft.unit}
-              invalid={!!errors.unit}
-              onChange={(e) => set('unit', e.currentTarget.value)}
-              width={12}
-            />
-          </Field>
-          <Field
-            label="Armed"
+            label="Enabled"
             description="Off: the rule is kept but never triggers"
-            error={errors.enabled}
             invalid={!!errors.enabled}
+            error={errors.enabled}
           >
             <Switch
-              id={`${id}-enabled`}
+              id={id('enabled')}
               value={draft.enabled}
               onChange={(e) => set('enabled', e.currentTarget.checked)}
             />
@@ -148,7 +138,13 @@ export function ChannelEditor({ name, settings, onSaved, onCancel }: Props) {
           </Alert>
         )}
         <Stack direction="row" gap={1}>
-          <Button type="submit" size="sm" disabled={saving} icon={saving ? 'spinner' : undefined}>
+          <Button
+            type="submit"
+            size="sm"
+            aria-label={`Save ${name}`}
+            disabled={saving}
+            icon={saving ? 'spinner' : 'save'}
+          >
             Save
           </Button>
           <Button type="button" size="sm" variant="secondary" fill="outline" onClick={onCancel} disabled={saving}>
