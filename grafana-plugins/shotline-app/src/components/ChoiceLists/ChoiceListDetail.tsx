@@ -6,7 +6,7 @@ import { ConfirmDelete } from '../FieldDefinitionEditor/ConfirmDelete';
 import { messageOf } from '../FieldDefinitionEditor/ProblemList';
 import { ItemsEditor } from './ItemsEditor';
 import { SyncStatusView } from './SyncStatusView';
-import type { ChoiceList } from './types';
+import type { ChoiceList } from '../../api/sheetTypes';
 import { WikiSourceForm } from './WikiSourceForm';
 
 interface Props {

@@ -5,7 +5,7 @@ import { ApiProblem } from '../../api/client';
 import { ShotlineApiProvider } from '../../api/context';
 import { fakeApi } from '../../test/fakeApi';
 import { ChoiceLists } from './ChoiceLists';
-import type { ChoiceList, ChoiceListSummary } from './types';
+import type { ChoiceList, ChoiceListSummary } from '../../api/sheetTypes';
 
 const meta = {
   version: 3,

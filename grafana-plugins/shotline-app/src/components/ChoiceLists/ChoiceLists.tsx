@@ -1,18 +1,18 @@
 import React, { useEffect, useState } from 'react';
-import { css, cx } from '@emotion/css';
+import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, Field, Input, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
 
 import { ApiProblem, type FieldProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
+import { useMe } from '../../api/useMe';
+import { NavList } from '../FieldDefinitionEditor/NavList';
 import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
 import { problemsAt } from '../FieldDefinitionEditor/problems';
-import { NAME, NAME_TEXT } from '../FieldDefinitionEditor/types';
+import { NAME, NAME_TEXT, type ChoiceListSummary } from '../../api/sheetTypes';
 import { ReadOnlyNote } from '../SheetEditor/ReadOnlyNote';
-import { useRole } from '../SheetEditor/useRole';
 import { useUnsavedGuard } from '../FieldDefinitionEditor/useUnsavedGuard';
 import { ChoiceListDetail } from './ChoiceListDetail';
-import type { ChoiceListSummary } from './types';
 
 export interface ChoiceListsProps {}
 
@@ -23,19 +23,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gap: theme.spacing(3),
     [theme.breakpoints.down('md')]: { gridTemplateColumns: 'minmax(0, 1fr)' },
   }),
-  list: css({ listStyle: 'none', padding: 0, margin: theme.spacing(0, 0, 2, 0) }),
-  item: css({
-    width: '100%',
-    textAlign: 'left',
-    padding: theme.spacing(0.75, 1),
-    border: 'none',
-    borderLeft: '3px solid transparent',
-    background: 'none',
-    color: theme.colors.text.primary,
-    cursor: 'pointer',
-    '&:hover': { background: theme.colors.action.hover },
-  }),
-  selected: css({ borderLeftColor: theme.colors.primary.main, background: theme.colors.action.selected }),
   meta: css({ display: 'block', color: theme.colors.text.secondary, fontSize: theme.typography.bodySmall.fontSize }),
 });
 
@@ -43,7 +30,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
 export function ChoiceLists(_: ChoiceListsProps) {
   const api = useShotlineApi();
   const styles = useStyles2(getStyles);
-  const { role, isAdmin } = useRole();
+  const { me, error: meError, can } = useMe();
+  const isAdmin = can('admin');
   const [lists, setLists] = useState<ChoiceListSummary[] | null>(null);
   const [selected, setSelected] = useState<string>();
   const [error, setError] = useState<string>();
@@ -80,29 +68,27 @@ export function ChoiceLists(_: ChoiceListsProps) {
   }
   return (
     <div>
-      <ReadOnlyNote role={role} what="choice lists" />
+      <ReadOnlyNote me={me} error={meError} what="choice lists" />
       <div className={styles.page}>
-        <nav aria-label="Choice lists">
-          <ul className={styles.list}>
-            {lists.map((l) => (
-              <li key={l.name}>
-                <button
-                  type="button"
-                  className={cx(styles.item, l.name === selected && styles.selected)}
-                  aria-current={l.name === selected ? 'true' : undefined}
-                  onClick={() => guard.request(l.name)}
-                >
-                  {l.name} {l.synced && <Badge color="blue" text="wiki" />}
-                  {l.lastError && <Badge color="orange" icon="exclamation-triangle" text="sync failed" />}
-                  <span className={styles.meta}>
-                    {l.count} items{l.description ? ` — ${l.description}` : ''}
-                    {l.synced && ` — last synced ${l.lastSyncAt ? new Date(l.lastSyncAt).toLocaleString() : 'never'}`}
-                  </span>
-                </button>
-              </li>
-            ))}
-            {lists.length === 0 && <li>No choice lists yet.</li>}
-          </ul>
+        <NavList
+          label="Choice lists"
+          items={lists.map((l) => ({
+            name: l.name,
+            content: (
+              <>
+                {l.name} {l.synced && <Badge color="blue" text="wiki" />}
+                {l.lastError && <Badge color="orange" icon="exclamation-triangle" text="sync failed" />}
+                <span className={styles.meta}>
+                  {l.count} items{l.description ? ` — ${l.description}` : ''}
+                  {l.synced && ` — last synced ${l.lastSyncAt ? new Date(l.lastSyncAt).toLocaleString() : 'never'}`}
+                </span>
+              </>
+            ),
+          }))}
+          selected={selected}
+          onSelect={guard.request}
+          empty="No choice lists yet."
+        >
           {isAdmin && (
             <NewList
               taken={lists.map((l) => l.name)}
@@ -112,7 +98,7 @@ export function ChoiceLists(_: ChoiceListsProps) {
               }}
             />
           )}
-        </nav>
+        </NavList>
         <div>
           {guard.prompt}
           {selected ? (

@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, Field, Input, Stack, useStyles2 } from '@grafana/ui';
@@ -7,9 +7,9 @@ import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
 import { nextId } from '../FieldDefinitionEditor/draft';
 import { moved, useFocusAfterMove } from '../FieldDefinitionEditor/FieldList';
-import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
+import { SaveOutcome, useSaving } from '../FieldDefinitionEditor/saving';
 import { routeProblems, type ProblemIndex, noProblems, problemsAt } from '../FieldDefinitionEditor/problems';
-import type { ChoiceItem, ChoiceList } from './types';
+import type { ChoiceItem, ChoiceList } from '../../api/sheetTypes';
 
 interface Props {
   list: ChoiceList;
@@ -45,11 +45,8 @@ export function ItemsEditor({ list, isAdmin, onSaved, onDirtyChange }: Props) {
   const [value, setValue] = useState('');
   const [label, setLabel] = useState('');
   const [problems, setProblems] = useState<ProblemIndex>(noProblems);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
   const [addError, setAddError] = useState<string>();
-  const [dirty, setDirty] = useState(false);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  const { outcome, setOutcome, busy, dirty, setDirty, run } = useSaving(onDirtyChange);
   const edit = (next: ItemDraft[]) => {
     setItems(next);
     setDirty(true);
@@ -74,20 +71,19 @@ export function ItemsEditor({ list, isAdmin, onSaved, onDirtyChange }: Props) {
 
   const save = async () => {
     const owners = new Map(items.map((item, i) => [`items.${i}`, item.id]));
-    setBusy(true);
-    try {
-      const reply = await api.request<ChoiceList>('PUT', `choices/${list.name}`, {
-        body: { description: list.description, items: items.map(({ id, ...item }) => item) },
-      });
+    const saved = await run(
+      async () =>
+        (
+          await api.request<ChoiceList>('PUT', `choices/${list.name}`, {
+            body: { description: list.description, items: items.map(({ id, ...item }) => item) },
+          })
+        ).body,
+      (l) => `Saved ${l.items.length} items (version ${l.version})`,
+      (e) => setProblems(e instanceof ApiProblem ? routeProblems(e.details, owners) : noProblems())
+    );
+    if (saved) {
       setProblems(noProblems());
-      setDirty(false);
-      setOutcome({ ok: true, message: `Saved ${reply.body.items.length} items (version ${reply.body.version})` });
-      onSaved(reply.body);
-    } catch (e) {
-      setProblems(e instanceof ApiProblem ? routeProblems(e.details, owners) : noProblems());
-      setOutcome({ ok: false, message: messageOf(e) });
-    } finally {
-      setBusy(false);
+      onSaved(saved);
     }
   };
 
@@ -100,12 +96,7 @@ export function ItemsEditor({ list, isAdmin, onSaved, onDirtyChange }: Props) {
   return (
     <section aria-label="Items">
       <h4>Items ({items.length})</h4>
-      {outcome &&
-        (outcome.ok ? (
-          <p role="status">{outcome.message}</p>
-        ) : (
-          <ProblemList title={outcome.message} problems={problems.general} />
-        ))}
+      <SaveOutcome outcome={outcome} problems={problems.general} />
       <ul className={styles.list}>
         {items.map((item, index) => {
           const problem = problemOf(item.id);

@@ -4,7 +4,7 @@ import { Alert, Button, Stack, Text } from '@grafana/ui';
 import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
 import { messageOf } from '../FieldDefinitionEditor/ProblemList';
-import type { ChoiceList } from './types';
+import type { ChoiceList } from '../../api/sheetTypes';
 
 interface Props {
   list: ChoiceList;

@@ -3,9 +3,9 @@ import { Button, Field, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import { ApiProblem, type FieldProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
+import { SaveOutcome, useSaving } from '../FieldDefinitionEditor/saving';
 import { problemsAt } from '../FieldDefinitionEditor/problems';
-import type { ChoiceList, WikiSource } from './types';
+import type { ChoiceList, WikiSource } from '../../api/sheetTypes';
 
 interface Props {
   list: ChoiceList;
@@ -72,25 +72,20 @@ export function WikiSourceForm({ list, isAdmin, onSaved, onCancel }: Props) {
   const api = useShotlineApi();
   const [text, setText] = useState<Text>(() => textOf(list.source));
   const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { outcome, setOutcome, busy, run } = useSaving();
   const err = (key: string) => problemsAt(problems, `source.${key}`);
   const set = (key: keyof Text) => (e: React.FormEvent<HTMLInputElement>) =>
     setText({ ...text, [key]: e.currentTarget.value });
 
   const patch = async (source: WikiSource | null, done: string) => {
-    setBusy(true);
-    setOutcome(null);
-    try {
-      const reply = await api.request<ChoiceList>('PATCH', `choices/${list.name}`, { body: { source } });
+    const saved = await run(
+      async () => (await api.request<ChoiceList>('PATCH', `choices/${list.name}`, { body: { source } })).body,
+      () => done,
+      (e) => setProblems(e instanceof ApiProblem ? e.details : [])
+    );
+    if (saved) {
       setProblems([]);
-      setOutcome({ ok: true, message: done });
-      onSaved(reply.body);
-    } catch (e) {
-      setProblems(e instanceof ApiProblem ? e.details : []);
-      setOutcome({ ok: false, message: messageOf(e) });
-    } finally {
-      setBusy(false);
+      onSaved(saved);
     }
   };
 
@@ -113,12 +108,7 @@ export function WikiSourceForm({ list, isAdmin, onSaved, onCancel }: Props) {
   return (
     <section aria-label="Wiki source">
       <h4>MediaWiki source</h4>
-      {outcome &&
-        (outcome.ok ? (
-          <p role="status">{outcome.message}</p>
-        ) : (
-          <ProblemList title={outcome.message} problems={problems.filter((p) => !PLACED.includes(p.field))} />
-        ))}
+      <SaveOutcome outcome={outcome} problems={problems.filter((p) => !PLACED.includes(p.field))} />
       <Stack direction="row" gap={2} wrap="wrap">
         {input('wikiUrl', 'Wiki address', 'its api.php is used, e.g. https://wiki.lab.example/w')}
         {input('page', 'Page title')}

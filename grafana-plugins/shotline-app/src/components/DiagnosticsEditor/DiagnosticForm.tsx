@@ -1,4 +1,4 @@
-import React, { useEffect, useMemo, useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { Button, Field, Input, Stack, TextArea } from '@grafana/ui';
 
 import { ApiProblem } from '../../api/client';
@@ -6,9 +6,9 @@ import { useShotlineApi } from '../../api/context';
 import { fromFieldDef, toFieldDefs, typeLookup, type FieldDraft } from '../FieldDefinitionEditor/draft';
 import { FieldList } from '../FieldDefinitionEditor/FieldList';
 import { ConfirmDelete } from '../FieldDefinitionEditor/ConfirmDelete';
-import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
+import { SaveOutcome, useSaving } from '../FieldDefinitionEditor/saving';
 import { noProblems, problemsAt, routeProblems, type ProblemIndex } from '../FieldDefinitionEditor/problems';
-import { SLUG, SLUG_TEXT, type Diagnostic } from '../FieldDefinitionEditor/types';
+import { SLUG, SLUG_TEXT, type Diagnostic } from '../../api/sheetTypes';
 
 interface Props {
   sheet: string;
@@ -33,10 +33,7 @@ export function DiagnosticForm({ sheet, diagnostic, choiceLists, isAdmin, onSave
   const [help, setHelp] = useState(diagnostic?.help ?? '');
   const [fields, setFields] = useState<FieldDraft[]>(() => (diagnostic?.fields ?? []).map(fromFieldDef));
   const [problems, setProblems] = useState<ProblemIndex>(noProblems);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [dirty, setDirty] = useState(false);
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  const { outcome, setOutcome, busy, setDirty, run } = useSaving(onDirtyChange);
   const touched =
     <T,>(set: (v: T) => void) =>
     (v: T) => {
@@ -60,45 +57,35 @@ export function DiagnosticForm({ sheet, diagnostic, choiceLists, isAdmin, onSave
       setOutcome({ ok: false, message: 'Some values are not valid: fix the marked fields, then save.' });
       return;
     }
-    setBusy(true);
-    try {
-      const reply = await api.request<Diagnostic>('PUT', `sheets/${sheet}/diagnostics/${name}`, {
-        body: { label: label.trim(), ...(help.trim() !== '' && { help }), fields: defs },
-      });
+    const saved = await run(
+      async () =>
+        (
+          await api.request<Diagnostic>('PUT', `sheets/${sheet}/diagnostics/${name}`, {
+            body: { label: label.trim(), ...(help.trim() !== '' && { help }), fields: defs },
+          })
+        ).body,
+      (d) => `Saved diagnostic "${d.name}" (revision ${d.revision})`,
+      (e) => setProblems(e instanceof ApiProblem ? routeProblems(e.details, owners) : noProblems())
+    );
+    if (saved) {
       setProblems(noProblems());
-      setDirty(false);
-      setOutcome({ ok: true, message: `Saved diagnostic "${reply.body.name}" (revision ${reply.body.revision})` });
-      onSaved(reply.body);
-    } catch (e) {
-      setProblems(e instanceof ApiProblem ? routeProblems(e.details, owners) : noProblems());
-      setOutcome({ ok: false, message: messageOf(e) });
-    } finally {
-      setBusy(false);
+      onSaved(saved);
     }
   };
 
   const remove = async () => {
-    setBusy(true);
-    try {
-      await api.request('DELETE', `sheets/${sheet}/diagnostics/${name}`);
+    const deleted = await run(
+      () => api.request('DELETE', `sheets/${sheet}/diagnostics/${name}`),
+      () => `Deleted diagnostic "${name}"`
+    );
+    if (deleted) {
       onDeleted(name);
-    } catch (e) {
-      setOutcome({ ok: false, message: messageOf(e) });
-      setBusy(false);
     }
   };
 
   return (
     <section aria-label={isNew ? 'New diagnostic' : `Diagnostic ${diagnostic.label}`}>
-      {outcome &&
-        (outcome.ok ? (
-          <p role="status">{outcome.message}</p>
-        ) : (
-          <ProblemList
-            title={outcome.message}
-            problems={problems.general.filter((p) => !FORM_PROPS.includes(p.field))}
-          />
-        ))}
+      <SaveOutcome outcome={outcome} problems={problems.general.filter((p) => !FORM_PROPS.includes(p.field))} />
       <Stack direction="row" gap={2} wrap="wrap">
         {isNew && (
           <Field label="Name" description={SLUG_TEXT} invalid={!!err('name')} error={err('name')}>

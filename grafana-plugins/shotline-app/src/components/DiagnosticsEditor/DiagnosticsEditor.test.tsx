@@ -4,10 +4,12 @@ import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { ApiProblem } from '../../api/client';
 import { ShotlineApiProvider } from '../../api/context';
 import { fakeApi } from '../../test/fakeApi';
-import type { Diagnostic, Preset } from '../FieldDefinitionEditor/types';
+import type { Diagnostic, Preset } from '../../api/sheetTypes';
+import { stamp } from '../ShotForm/fixtures';
 import { DiagnosticsEditor } from './DiagnosticsEditor';
 
 const camera: Diagnostic = {
+  ...stamp,
   sheet: 'ions',
   name: 'camera',
   label: 'Camera',
@@ -108,6 +110,7 @@ describe('DiagnosticsEditor', () => {
 
   it("shows a preset's setting problems in the diagnostic's settings form", async () => {
     const existing: Preset = {
+      ...stamp,
       sheet: 'ions',
       name: 'long',
       label: 'Long',
@@ -161,5 +164,30 @@ describe('DiagnosticsEditor', () => {
     await click('Camera (camera)');
     expect(screen.queryByRole('button', { name: 'Save diagnostic' })).toBeNull();
     expect(screen.getByLabelText('Label')).toBeDisabled();
+  });
+
+  it('without a sheet, offers a sheet picker with the default sheet picked', async () => {
+    const sheet = { ...stamp, title: '', archived: false, campaigns: [], layoutVersion: 1 };
+    const fake = fakeApi({
+      'GET me': () => ({ name: 'ada', role: 'admin' }),
+      'GET sheets': () => ({
+        items: [
+          { ...sheet, name: 'laser', title: 'Laser hall', default: false },
+          { ...sheet, name: 'ions', title: 'Ion line', default: true },
+        ],
+      }),
+      'GET sheets/ions/diagnostics': () => ({ items: [camera] }),
+      'GET sheets/ions/presets': () => ({ items: [] }),
+      'GET choices': () => ({ items: [] }),
+    });
+    render(
+      <ShotlineApiProvider api={fake.api}>
+        <DiagnosticsEditor />
+      </ShotlineApiProvider>
+    );
+    expect(await screen.findByText('Diagnostics of ions')).toBeInTheDocument();
+    expect(screen.getByText('Camera (camera)')).toBeInTheDocument();
+    expect(screen.getByLabelText('Sheet')).toHaveValue('Ion line');
+    expect(fake.calls.some((c) => c.path.startsWith('sheets/laser'))).toBe(false);
   });
 });

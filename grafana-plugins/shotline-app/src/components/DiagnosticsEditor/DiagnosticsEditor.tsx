@@ -4,11 +4,11 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
+import { useMe } from '../../api/useMe';
 import { messageOf } from '../FieldDefinitionEditor/ProblemList';
-import type { ChoiceListSummary, Diagnostic, Preset, Sheet } from '../FieldDefinitionEditor/types';
+import type { ChoiceListSummary, Diagnostic, Preset } from '../../api/sheetTypes';
 import { ReadOnlyNote } from '../SheetEditor/ReadOnlyNote';
-import { SheetList } from '../SheetEditor/SheetList';
-import { useRole } from '../SheetEditor/useRole';
+import { SheetPicker } from '../SheetPicker/SheetPicker';
 import { DiagnosticForm } from './DiagnosticForm';
 import { ItemPicker } from './ItemPicker';
 import { useUnsavedGuard } from '../FieldDefinitionEditor/useUnsavedGuard';
@@ -20,46 +20,36 @@ export interface DiagnosticsEditorProps {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  page: css({
-    display: 'grid',
-    gridTemplateColumns: '240px minmax(0, 1fr)',
-    gap: theme.spacing(3),
-    [theme.breakpoints.down('md')]: { gridTemplateColumns: 'minmax(0, 1fr)' },
-  }),
   part: css({ marginBottom: theme.spacing(4) }),
 });
 
 /** A sheet's diagnostics (typed settings) and presets (settings that prefill an entry). */
 export function DiagnosticsEditor({ sheet: fixed }: DiagnosticsEditorProps) {
-  const api = useShotlineApi();
   const styles = useStyles2(getStyles);
-  const { role, isAdmin } = useRole();
-  const [sheets, setSheets] = useState<Sheet[]>([]);
-  const [picked, setPicked] = useState<string | undefined>(fixed);
+  const { me, error: meError, can } = useMe();
+  const isAdmin = can('admin');
+  const [picked, setPicked] = useState<string>();
+  const [sheetCount, setSheetCount] = useState<number>();
   const sheet = fixed ?? picked;
-
-  useEffect(() => {
-    if (fixed) {
-      return;
-    }
-    api
-      .request<{ items: Sheet[] }>('GET', 'sheets')
-      .then((r) => {
-        setSheets(r.body.items);
-        setPicked((p) => p ?? r.body.items[0]?.name);
-      })
-      .catch(() => setSheets([]));
-  }, [api, fixed]);
 
   return (
     <div>
-      <ReadOnlyNote role={role} what="diagnostics and presets" />
-      <div className={fixed ? undefined : styles.page}>
-        {!fixed && (
-          <SheetList sheets={sheets} selected={sheet} onSelect={setPicked} isAdmin={false} onCreated={() => {}} />
-        )}
-        {sheet ? <SheetDiagnostics key={sheet} sheet={sheet} isAdmin={isAdmin} /> : <p>There are no sheets yet.</p>}
-      </div>
+      <ReadOnlyNote me={me} error={meError} what="diagnostics and presets" />
+      {!fixed && (
+        <div className={styles.part}>
+          <SheetPicker
+            id="diagnostics-sheet"
+            value={picked}
+            onChange={setPicked}
+            onLoaded={(list) => setSheetCount(list.length)}
+          />
+        </div>
+      )}
+      {sheet ? (
+        <SheetDiagnostics key={sheet} sheet={sheet} isAdmin={isAdmin} />
+      ) : (
+        sheetCount === 0 && <p>There are no sheets yet.</p>
+      )}
     </div>
   );
 }

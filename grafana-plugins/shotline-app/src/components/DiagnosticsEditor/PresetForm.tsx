@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { Button, Checkbox, Field, Input, Stack, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
@@ -6,9 +6,9 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { ApiProblem, type FieldProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
 import { ConfirmDelete } from '../FieldDefinitionEditor/ConfirmDelete';
-import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
+import { SaveOutcome, useSaving } from '../FieldDefinitionEditor/saving';
 import { problemsAt } from '../FieldDefinitionEditor/problems';
-import { SLUG, SLUG_TEXT, type Diagnostic, type DiagnosticBlock, type Preset } from '../FieldDefinitionEditor/types';
+import { SLUG, SLUG_TEXT, type Diagnostic, type DiagnosticBlock, type Preset } from '../../api/sheetTypes';
 import { ShotForm } from '../ShotForm/ShotForm';
 
 interface Props {
@@ -48,10 +48,7 @@ export function PresetForm({ sheet, preset, diagnostics, isAdmin, onSaved, onDel
   const [label, setLabel] = useState(preset?.label ?? '');
   const [blocks, setBlocks] = useState<Record<string, DiagnosticBlock>>(preset?.diagnostics ?? {});
   const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [outcome, setOutcome] = useState<{ ok: boolean; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [dirty, setDirty] = useState(false);
-  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+  const { outcome, setOutcome, busy, setDirty, run } = useSaving(onDirtyChange);
   const idBase = `preset-${preset?.name ?? 'new'}`;
   const setBlock = (diag: string, block: DiagnosticBlock | null) => {
     setDirty(true);
@@ -72,31 +69,29 @@ export function PresetForm({ sheet, preset, diagnostics, isAdmin, onSaved, onDel
       setProblems([{ field: 'name', message: `must be ${SLUG_TEXT}` }]);
       return;
     }
-    setBusy(true);
-    try {
-      const reply = await api.request<Preset>('PUT', `sheets/${sheet}/presets/${name}`, {
-        body: { ...(label.trim() !== '' && { label: label.trim() }), diagnostics: blocks },
-      });
+    const saved = await run(
+      async () =>
+        (
+          await api.request<Preset>('PUT', `sheets/${sheet}/presets/${name}`, {
+            body: { ...(label.trim() !== '' && { label: label.trim() }), diagnostics: blocks },
+          })
+        ).body,
+      (p) => `Saved preset "${p.name}" (revision ${p.revision})`,
+      (e) => setProblems(e instanceof ApiProblem ? e.details : [])
+    );
+    if (saved) {
       setProblems([]);
-      setDirty(false);
-      setOutcome({ ok: true, message: `Saved preset "${reply.body.name}" (revision ${reply.body.revision})` });
-      onSaved(reply.body);
-    } catch (e) {
-      setProblems(e instanceof ApiProblem ? e.details : []);
-      setOutcome({ ok: false, message: messageOf(e) });
-    } finally {
-      setBusy(false);
+      onSaved(saved);
     }
   };
 
   const remove = async () => {
-    setBusy(true);
-    try {
-      await api.request('DELETE', `sheets/${sheet}/presets/${name}`);
+    const deleted = await run(
+      () => api.request('DELETE', `sheets/${sheet}/presets/${name}`),
+      () => `Deleted preset "${name}"`
+    );
+    if (deleted) {
       onDeleted(name);
-    } catch (e) {
-      setOutcome({ ok: false, message: messageOf(e) });
-      setBusy(false);
     }
   };
 
@@ -107,12 +102,7 @@ export function PresetForm({ sheet, preset, diagnostics, isAdmin, onSaved, onDel
 
   return (
     <section aria-label={isNew ? 'New preset' : `Preset ${preset.label}`}>
-      {outcome &&
-        (outcome.ok ? (
-          <p role="status">{outcome.message}</p>
-        ) : (
-          <ProblemList title={outcome.message} problems={unplaced} />
-        ))}
+      <SaveOutcome outcome={outcome} problems={unplaced} />
       <Stack direction="row" gap={2} wrap="wrap">
         {isNew && (
           <Field

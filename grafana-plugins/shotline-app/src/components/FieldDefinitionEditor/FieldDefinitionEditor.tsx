@@ -8,7 +8,8 @@ import type { FieldDraft } from './draft';
 import { problemsAt, problemsElsewhere } from './problems';
 import { getEditorStyles } from './styles';
 import { DefaultInput, TYPE_PROPS, TypeSettings } from './TypeSettings';
-import { FIELD_TYPE_LABELS, FIELD_TYPES, SLUG_TEXT } from './types';
+import { FIELD_TYPES, SLUG_TEXT } from '../../api/sheetTypes';
+import { FIELD_TYPE_LABELS } from './types';
 
 export interface FieldDefinitionEditorProps {
   draft: FieldDraft;

@@ -5,7 +5,8 @@ import { type FieldDraft, newDraft } from './draft';
 import { FieldDefinitionEditor } from './FieldDefinitionEditor';
 import type { ProblemIndex } from './problems';
 import { getEditorStyles } from './styles';
-import { FIELD_TYPE_LABELS, FIELD_TYPES, type FieldType } from './types';
+import { FIELD_TYPES, type FieldType } from '../../api/sheetTypes';
+import { FIELD_TYPE_LABELS } from './types';
 
 export interface FieldListProps {
   /** what the fields belong to, e.g. "section Target" (names the list and its add buttons) */

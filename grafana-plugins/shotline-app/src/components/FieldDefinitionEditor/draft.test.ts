@@ -1,6 +1,6 @@
 import { fromFieldDef, newDraft, toFieldDef, typeLookup } from './draft';
 import { problemsAt, problemsElsewhere, routeProblems } from './problems';
-import type { FieldDef, FieldType } from './types';
+import type { FieldDef, FieldType } from '../../api/sheetTypes';
 
 const none = () => undefined;
 

@@ -3,7 +3,7 @@
 // rewritten while it is not (yet) valid; `toFieldDef` turns a draft into the
 // definition the relay checks, naming what it cannot convert.
 import type { FieldProblem } from '../../api/client';
-import { type FieldDef, type FieldType } from './types';
+import type { FieldDef, FieldType } from '../../api/sheetTypes';
 
 export interface ShowIfDraft {
   field: string;

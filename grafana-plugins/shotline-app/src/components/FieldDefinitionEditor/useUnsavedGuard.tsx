@@ -4,9 +4,14 @@ import { Alert, Button, Stack } from '@grafana/ui';
 /**
  * Asks before a switch (another sheet, diagnostic, list) would drop edits not
  * saved yet: `request(target)` switches at once when nothing is unsaved, else
- * `prompt` asks, and the switch happens only on "Discard".
+ * `prompt` asks, and the switch happens only on "Discard" (`discardLabel` may
+ * name where it goes).
  */
-export function useUnsavedGuard<T>(apply: (target: T) => void, what: string) {
+export function useUnsavedGuard<T>(
+  apply: (target: T) => void,
+  what: string,
+  discardLabel: (target: T) => string = () => 'Discard them'
+) {
   const [dirty, setDirty] = useState(false);
   const [pending, setPending] = useState<{ target: T } | null>(null);
   const request = (target: T) => {
@@ -29,7 +34,7 @@ export function useUnsavedGuard<T>(apply: (target: T) => void, what: string) {
             apply(pending.target);
           }}
         >
-          Discard them
+          {discardLabel(pending.target)}
         </Button>
         <Button size="sm" variant="secondary" onClick={() => setPending(null)}>
           Keep editing

@@ -8,7 +8,7 @@ import { useShotlineApi } from '../../api/context';
 import { moved, useFocusAfterMove } from '../FieldDefinitionEditor/FieldList';
 import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
 import { noProblems, routeProblems, type ProblemIndex } from '../FieldDefinitionEditor/problems';
-import type { ChoiceListSummary, Diagnostic, Layout } from '../FieldDefinitionEditor/types';
+import type { ChoiceListSummary, Diagnostic, Layout } from '../../api/sheetTypes';
 import { allFields, fromSections, newSection, toLayoutBody, type SectionDraft } from './layoutDraft';
 import { LayoutPreview } from './LayoutPreview';
 import { SectionEditor } from './SectionEditor';

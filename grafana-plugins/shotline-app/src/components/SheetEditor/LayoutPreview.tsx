@@ -2,7 +2,8 @@ import React, { useMemo, useState } from 'react';
 import { Button, Stack, Text } from '@grafana/ui';
 
 import { ShotForm } from '../ShotForm/ShotForm';
-import type { Diagnostic, ShotFormValues } from '../ShotForm/types';
+import type { Diagnostic } from '../../api/sheetTypes';
+import type { ShotFormValues } from '../ShotForm/types';
 import { previewSections, type SectionDraft } from './layoutDraft';
 
 interface Props {

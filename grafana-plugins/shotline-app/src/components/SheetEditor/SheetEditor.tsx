@@ -1,16 +1,17 @@
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
+import { useMe } from '../../api/useMe';
 import { messageOf } from '../FieldDefinitionEditor/ProblemList';
-import type { Sheet } from '../FieldDefinitionEditor/types';
+import { useUnsavedGuard } from '../FieldDefinitionEditor/useUnsavedGuard';
+import type { Sheet } from '../../api/sheetTypes';
 import { LayoutEditor } from './LayoutEditor';
 import { ReadOnlyNote } from './ReadOnlyNote';
 import { SheetList } from './SheetList';
 import { SheetSettings } from './SheetSettings';
-import { useRole } from './useRole';
 
 export interface SheetEditorProps {
   /** edit this sheet only; without it, the sheets are listed to pick from (and to create one) */
@@ -31,21 +32,19 @@ const getStyles = (theme: GrafanaTheme2) => ({
 export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
   const api = useShotlineApi();
   const styles = useStyles2(getStyles);
-  const { role, isAdmin } = useRole();
+  const { me, error: meError, can } = useMe();
+  const isAdmin = can('admin');
   const [sheets, setSheets] = useState<Sheet[] | null>(null);
   const [picked, setPicked] = useState<string | undefined>(fixed);
   const [error, setError] = useState<string>();
-  const [dirty, setDirty] = useState(false);
-  // a sheet asked for while the open layout has unsaved edits: switch only when the user says so
-  const [pending, setPending] = useState<string>();
-  const open = (name: string) => {
-    if (dirty && name !== (fixed ?? picked)) {
-      setPending(name);
-      return;
-    }
-    setPending(undefined);
-    setPicked(name);
-  };
+  const selectedName = fixed ?? picked;
+  // another sheet asked for while the open layout has unsaved edits: switch only when the user says so
+  const guard = useUnsavedGuard(
+    (name: string) => setPicked(name),
+    `The layout of "${selectedName}"`,
+    (name) => `Discard them and open ${name}`
+  );
+  const open = (name: string) => name !== selectedName && guard.request(name);
 
   useEffect(() => {
     let live = true;
@@ -63,7 +62,6 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
     };
   }, [api]);
 
-  const selectedName = fixed ?? picked;
   const selected = sheets?.find((s) => s.name === selectedName);
   const replace = (sheet: Sheet) => setSheets((all) => (all ?? []).map((s) => (s.name === sheet.name ? sheet : s)));
 
@@ -79,7 +77,7 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
   }
   return (
     <div>
-      <ReadOnlyNote role={role} what="sheets and layouts" />
+      <ReadOnlyNote me={me} error={meError} what="sheets and layouts" />
       <div className={fixed ? styles.single : styles.page}>
         {!fixed && (
           <SheetList
@@ -94,26 +92,7 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
           />
         )}
         <div>
-          {pending && (
-            <Alert severity="warning" title={`The layout of "${selectedName}" has unsaved changes`}>
-              <Stack direction="row" gap={1}>
-                <Button
-                  size="sm"
-                  variant="destructive"
-                  onClick={() => {
-                    setDirty(false);
-                    setPending(undefined);
-                    setPicked(pending);
-                  }}
-                >
-                  Discard them and open {pending}
-                </Button>
-                <Button size="sm" variant="secondary" onClick={() => setPending(undefined)}>
-                  Keep editing
-                </Button>
-              </Stack>
-            </Alert>
-          )}
+          {guard.prompt}
           {selected ? (
             <>
               <Text element="h2">{selected.title}</Text>
@@ -128,7 +107,7 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
                 sheet={selected.name}
                 isAdmin={isAdmin}
                 onSaved={(layout) => replace({ ...selected, layoutVersion: layout.version })}
-                onDirtyChange={setDirty}
+                onDirtyChange={guard.setDirty}
               />
             </>
           ) : fixed ? (

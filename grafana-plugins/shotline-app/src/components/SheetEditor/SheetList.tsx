@@ -1,13 +1,12 @@
 import React, { useState } from 'react';
-import { Badge, Button, Field, Input, Stack, useStyles2 } from '@grafana/ui';
-import { css, cx } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import { Badge, Button, Field, Input, Stack } from '@grafana/ui';
 
 import { ApiProblem, type FieldProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
+import { NavList } from '../FieldDefinitionEditor/NavList';
 import { messageOf, ProblemList } from '../FieldDefinitionEditor/ProblemList';
 import { problemsAt } from '../FieldDefinitionEditor/problems';
-import { NAME, NAME_TEXT, type Sheet } from '../FieldDefinitionEditor/types';
+import { NAME, NAME_TEXT, type Sheet } from '../../api/sheetTypes';
 
 interface Props {
   sheets: Sheet[];
@@ -18,45 +17,26 @@ interface Props {
   onCreated: (sheet: Sheet) => void;
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  list: css({ listStyle: 'none', padding: 0, margin: theme.spacing(0, 0, 2, 0) }),
-  item: css({
-    width: '100%',
-    textAlign: 'left',
-    padding: theme.spacing(0.75, 1),
-    border: 'none',
-    borderLeft: `3px solid transparent`,
-    background: 'none',
-    color: theme.colors.text.primary,
-    cursor: 'pointer',
-    '&:hover': { background: theme.colors.action.hover },
-  }),
-  selected: css({ borderLeftColor: theme.colors.primary.main, background: theme.colors.action.selected }),
-});
-
 /** The sheets (archived ones too, marked) to pick from, and, for admins, a form to create one. */
 export function SheetList({ sheets, selected, onSelect, isAdmin, onCreated }: Props) {
-  const styles = useStyles2(getStyles);
   return (
-    <nav aria-label="Sheets">
-      <ul className={styles.list}>
-        {sheets.map((s) => (
-          <li key={s.name}>
-            <button
-              type="button"
-              className={cx(styles.item, s.name === selected && styles.selected)}
-              aria-current={s.name === selected ? 'true' : undefined}
-              onClick={() => onSelect(s.name)}
-            >
-              {s.title} <small>({s.name})</small> {s.archived && <Badge color="orange" text="archived" />}
-              {s.default && <Badge color="blue" text="default" />}
-            </button>
-          </li>
-        ))}
-        {sheets.length === 0 && <li>No sheets yet.</li>}
-      </ul>
+    <NavList
+      label="Sheets"
+      items={sheets.map((s) => ({
+        name: s.name,
+        content: (
+          <>
+            {s.title} <small>({s.name})</small> {s.archived && <Badge color="orange" text="archived" />}
+            {s.default && <Badge color="blue" text="default" />}
+          </>
+        ),
+      }))}
+      selected={selected}
+      onSelect={onSelect}
+      empty="No sheets yet."
+    >
       {isAdmin && <CreateSheet onCreated={onCreated} />}
-    </nav>
+    </NavList>
   );
 }
 

@@ -4,7 +4,7 @@ import { Button, Field, Input, Stack } from '@grafana/ui';
 import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
 import { messageOf } from '../FieldDefinitionEditor/ProblemList';
-import type { Sheet } from '../FieldDefinitionEditor/types';
+import type { Sheet } from '../../api/sheetTypes';
 
 interface Props {
   sheet: Sheet;

@@ -10,7 +10,7 @@ import {
   typeLookup,
   type FieldDraft,
 } from '../FieldDefinitionEditor/draft';
-import type { Section } from '../FieldDefinitionEditor/types';
+import type { Section } from '../../api/sheetTypes';
 
 export interface SectionDraft {
   id: string;

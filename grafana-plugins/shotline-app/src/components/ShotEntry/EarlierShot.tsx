@@ -4,7 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, Field, Input, Stack, Text, useStyles2 } from '@grafana/ui';
 
 import { useShotlineApi } from '../../api/context';
-import type { Entry } from '../ShotForm/types';
+import type { Entry } from '../../api/sheetTypes';
 import { loadEntryOfShot, type SheetModel } from './data';
 import { EntryEditor } from './EntryEditor';
 

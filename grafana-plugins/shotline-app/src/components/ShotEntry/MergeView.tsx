@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, RadioButtonGroup, Stack, Text, useStyles2 } from '@grafana/ui';
 
-import type { Entry } from '../ShotForm/types';
+import type { Entry } from '../../api/sheetTypes';
 import { showValue, type Disagreement } from './changes';
 
 export interface MergeViewProps {

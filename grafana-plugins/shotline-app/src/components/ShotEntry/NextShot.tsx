@@ -5,7 +5,7 @@ import { Alert, Button, LoadingPlaceholder, Stack, Text, useStyles2 } from '@gra
 
 import type { LiveState } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import type { Entry } from '../ShotForm/types';
+import type { Entry } from '../../api/sheetTypes';
 import { loadDrafts, loadEntry, useLoad, type SheetModel } from './data';
 import { EntryEditor } from './EntryEditor';
 import { lastEdited } from './localDraft';

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 
-import type { Diagnostic, FieldDef, Revision } from '../ShotForm/types';
+import type { Diagnostic, FieldDef, Revision } from '../../api/sheetTypes';
 import { showValue } from './changes';
 import { loadRevisions, useLoad } from './data';
 

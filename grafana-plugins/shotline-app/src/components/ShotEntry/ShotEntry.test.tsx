@@ -184,6 +184,16 @@ describe('ShotEntry', () => {
     expect(patches(relay)).toHaveLength(0);
   });
 
+  it('is read-only, and says so, when the role cannot be read', async () => {
+    const relay = fakeRelay({ meError: 'the relay is restarting', entries: [entryOf(412)] });
+    mount(relay);
+    await screen.findByRole('heading', { name: 'Shot 412' });
+    expect(screen.getByText('Could not tell your role: the sheet is read-only')).toBeInTheDocument();
+    expect(screen.getByText('the relay is restarting')).toBeInTheDocument();
+    expect(operator()).toBeDisabled();
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+  });
+
   it('a new shot (live) brings its draft: an untouched form follows it', async () => {
     const relay = fakeRelay({ entries: [entryOf(412)] });
     mount(relay, { mode: 'compact' });

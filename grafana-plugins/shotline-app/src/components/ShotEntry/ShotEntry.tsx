@@ -1,9 +1,11 @@
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Combobox, Field, LoadingPlaceholder, Stack, Tab, TabsBar, Text, useStyles2 } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, Stack, Tab, TabsBar, Text, useStyles2 } from '@grafana/ui';
 
-import { canEdit, loadMe, loadSheetModel, loadSheets, useLoad } from './data';
+import { useMe } from '../../api/useMe';
+import { SheetPicker } from '../SheetPicker/SheetPicker';
+import { loadSheetModel, useLoad } from './data';
 import { EarlierShot } from './EarlierShot';
 import { NextShot } from './NextShot';
 
@@ -18,14 +20,6 @@ export interface ShotEntryProps {
 
 const PICKED = 'shotline.entry-sheet';
 
-function remembered(): string | undefined {
-  try {
-    return window.localStorage.getItem(PICKED) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The operator's shot sheet: the next shot's draft to fill (the newest
  * triggered shot first), or an earlier shot's entry to modify, with its
@@ -33,55 +27,36 @@ function remembered(): string | undefined {
  */
 export function ShotEntry({ sheet: sheetProp, mode = 'full', pinned }: ShotEntryProps) {
   const styles = useStyles2(getStyles);
-  const me = useLoad('me', loadMe);
-  const sheets = useLoad(sheetProp ? undefined : 'sheets', loadSheets);
-  const [picked, setPicked] = useState<string | undefined>(() => (sheetProp ? undefined : remembered()));
+  const { me, error: meError, can } = useMe();
+  const [picked, setPicked] = useState<string>();
+  const [sheetCount, setSheetCount] = useState<number>();
   const [tab, setTab] = useState<'next' | 'earlier'>('next');
 
-  const list = sheets.data ?? [];
-  const sheet =
-    sheetProp || (picked && list.some((s) => s.name === picked) ? picked : list.find((s) => s.default)?.name);
+  const sheet = sheetProp || picked;
   const model = useLoad(sheet ? `model:${sheet}` : undefined, (api) => loadSheetModel(api, sheet!));
-  // Without an answer to `me` the relay still decides: offer editing and let it refuse.
-  const editable = me.data ? canEdit(me.data.role) : !!me.error;
+  // Unknown role: read-only, and said so below, rather than offering saves the relay may refuse.
+  const editable = can('editor');
   const compact = mode === 'compact';
-
-  useEffect(() => {
-    if (picked) {
-      try {
-        window.localStorage.setItem(PICKED, picked);
-      } catch {
-        // not remembered: the picker asks again next time
-      }
-    }
-  }, [picked]);
 
   return (
     <div className={styles.box} data-testid="shot-entry">
       {!sheetProp && (
-        <Field label="Sheet" noMargin>
-          <Combobox<string>
-            id="shot-entry-sheet"
-            width={40}
-            loading={sheets.loading}
-            placeholder="Choose a sheet"
-            options={list.map((s) => ({
-              value: s.name,
-              label: s.title,
-              description: s.default ? 'default sheet' : undefined,
-            }))}
-            value={sheet ?? null}
-            onChange={(o) => setPicked(o.value)}
-          />
-        </Field>
+        <SheetPicker
+          id="shot-entry-sheet"
+          width={40}
+          value={picked}
+          onChange={setPicked}
+          rememberAs={PICKED}
+          onLoaded={(list) => setSheetCount(list.length)}
+        />
       )}
-      {sheets.error && (
-        <Alert severity="error" title="The sheets could not be read">
-          {sheets.error}
-        </Alert>
-      )}
-      {!sheetProp && sheets.data && list.length === 0 && (
+      {!sheetProp && sheetCount === 0 && (
         <Text color="secondary">No shot sheet yet: an admin makes one under Sheets &amp; layouts.</Text>
+      )}
+      {meError && (
+        <Alert severity="warning" title="Could not tell your role: the sheet is read-only">
+          {meError}
+        </Alert>
       )}
       {sheet && model.error && (
         <Alert severity="error" title={`Sheet "${sheet}" could not be read`}>
@@ -89,7 +64,7 @@ export function ShotEntry({ sheet: sheetProp, mode = 'full', pinned }: ShotEntry
         </Alert>
       )}
       {sheet && !model.data && model.loading && <LoadingPlaceholder text="Reading the sheet…" />}
-      {sheet && model.data && model.data.sheet === sheet && !me.loading && (
+      {sheet && model.data && model.data.sheet === sheet && (me || meError) && (
         <>
           <TabsBar>
             <Tab label="Next shot" active={tab === 'next'} onChangeTab={() => setTab('next')} />

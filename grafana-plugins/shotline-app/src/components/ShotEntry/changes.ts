@@ -2,7 +2,8 @@
 // as the relay's PATCH merges it (null removes a value), and the per-field
 // comparison the merge view offers after a conflict.
 import { sameValue } from '../ShotForm/logic';
-import type { DiagnosticBlock, Diagnostic, FieldDef, ShotFormValues } from '../ShotForm/types';
+import type { DiagnosticBlock, Diagnostic, FieldDef } from '../../api/sheetTypes';
+import type { ShotFormValues } from '../ShotForm/types';
 
 export interface ValuesPatch {
   fields?: Record<string, unknown>;

@@ -1,10 +1,10 @@
-// What the entry flow reads from the relay: who the user is, the sheets, a
-// sheet's layout versions, diagnostics and presets, its drafts and entries.
+// What the entry flow reads from the relay: a sheet's layout versions,
+// diagnostics and presets, its drafts and entries.
 import { useCallback, useEffect, useState } from 'react';
 
 import type { ShotlineApi } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import type { Diagnostic, Entry, Layout, Preset, Revision, Sheet } from '../ShotForm/types';
+import type { Diagnostic, Entry, Layout, Preset, Revision } from '../../api/sheetTypes';
 
 export const sheetPath = (sheet: string, rest = '') => `sheets/${encodeURIComponent(sheet)}${rest}`;
 export const entryPath = (sheet: string, id: string, rest = '') =>
@@ -50,22 +50,6 @@ export function useLoad<T>(
     loading: key !== undefined && !fresh,
     reload,
   };
-}
-
-export interface Me {
-  name: string;
-  role: string;
-}
-
-/** Editors and admins change entries; viewers (and Grafana users without a role) only read. */
-export const canEdit = (role: string | undefined) => role === 'editor' || role === 'admin';
-
-export async function loadMe(api: ShotlineApi): Promise<Me> {
-  return (await api.request<Me>('GET', 'me')).body;
-}
-
-export async function loadSheets(api: ShotlineApi): Promise<Sheet[]> {
-  return (await api.request<{ items: Sheet[] }>('GET', 'sheets')).body.items;
 }
 
 export interface SheetModel {

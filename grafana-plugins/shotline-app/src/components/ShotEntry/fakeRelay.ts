@@ -4,7 +4,7 @@
 import { ApiProblem, type RequestOptions } from '../../api/client';
 import { fakeApi } from '../../test/fakeApi';
 import { diagnostics, layout, materialsList, presets } from '../ShotForm/fixtures';
-import type { Entry, Revision } from '../ShotForm/types';
+import type { Entry, Revision } from '../../api/sheetTypes';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -35,7 +35,13 @@ export function entryOf(shotNumber: number, over: Partial<Entry> = {}): Entry {
 type Patch = { status?: Entry['status']; fields?: Record<string, unknown>; diagnostics?: Record<string, any> };
 
 export function fakeRelay(
-  options: { role?: string; entries?: Entry[]; validate?: (e: Entry) => Array<{ field: string; message: string }> } = {}
+  options: {
+    role?: string;
+    /** `GET me` fails with this message */
+    meError?: string;
+    entries?: Entry[];
+    validate?: (e: Entry) => Array<{ field: string; message: string }>;
+  } = {}
 ) {
   const entries = new Map((options.entries ?? []).map((e) => [e.id, clone(e)]));
   const revisions = new Map<string, Revision[]>();
@@ -74,7 +80,12 @@ export function fakeRelay(
   };
 
   const fake = fakeApi({
-    'GET me': () => ({ name: 'ada', role: options.role ?? 'editor' }),
+    'GET me': () => {
+      if (options.meError) {
+        throw new ApiProblem(502, { error: options.meError });
+      }
+      return { name: 'ada', role: options.role ?? 'editor' };
+    },
     'GET sheets': () => ({
       items: [{ name: 'ions', title: 'Ion line', archived: false, default: true, campaigns: [], layoutVersion: 2 }],
     }),

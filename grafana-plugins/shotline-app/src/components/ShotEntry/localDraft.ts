@@ -1,7 +1,8 @@
 // Unsaved changes survive a reload or leaving the page: per sheet and entry
 // (or shot, for an entry not made yet) the form's values and the entry they
 // were based on, in localStorage, until saved or discarded.
-import type { Entry, ShotFormValues } from '../ShotForm/types';
+import type { Entry } from '../../api/sheetTypes';
+import type { ShotFormValues } from '../ShotForm/types';
 
 const PREFIX = 'shotline.entry-draft.v1';
 

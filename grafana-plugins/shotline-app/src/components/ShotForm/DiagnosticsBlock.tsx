@@ -5,7 +5,7 @@ import { Combobox, Field, Switch, Text, useStyles2 } from '@grafana/ui';
 
 import { FieldRow } from './FieldRow';
 import { applyPreset, byKeyOf, ids, isVisible, settingKey, type GroupedErrors } from './logic';
-import type { Diagnostic, DiagnosticBlock, FieldDef, Preset } from './types';
+import type { Diagnostic, DiagnosticBlock, FieldDef, Preset } from '../../api/sheetTypes';
 
 export interface DiagnosticsBlockProps {
   /** the layout's diagnostics field (label, help) */

@@ -2,7 +2,7 @@ import React from 'react';
 import { Field } from '@grafana/ui';
 
 import { FieldInput, localProblem } from './inputs';
-import type { FieldDef } from './types';
+import type { FieldDef } from '../../api/sheetTypes';
 
 export interface FieldRowProps {
   def: FieldDef;

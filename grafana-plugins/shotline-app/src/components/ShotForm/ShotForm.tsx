@@ -18,7 +18,8 @@ import {
   settingKey,
   type GroupedErrors,
 } from './logic';
-import type { Diagnostic, FieldDef, Layout, Preset, ShotFormValues } from './types';
+import type { Diagnostic, FieldDef, Layout, Preset } from '../../api/sheetTypes';
+import type { ShotFormValues } from './types';
 
 export type { ShotFormValues } from './types';
 export { FieldRow, type FieldRowProps } from './FieldRow';

@@ -1,9 +1,19 @@
 // A sheet with every field type, for the form's and the entry flow's tests.
-import type { Diagnostic, Layout, Preset } from './types';
+import type { Diagnostic, Layout, Preset } from '../../api/sheetTypes';
+
+/** Who stored a relay object, and when: the members every sheet object has. */
+export const stamp = {
+  createdAt: '2026-11-20T08:00:00.000Z',
+  createdBy: 'alice',
+  updatedAt: '2026-11-20T08:00:00.000Z',
+  updatedBy: 'alice',
+};
 
 export const layout: Layout = {
   sheet: 'ions',
   version: 2,
+  createdAt: stamp.createdAt,
+  createdBy: stamp.createdBy,
   sections: [
     {
       key: 'target',
@@ -38,18 +48,31 @@ export const layout: Layout = {
 
 export const diagnostics: Diagnostic[] = [
   {
+    ...stamp,
+    sheet: 'ions',
     name: 'camera',
     label: 'Camera',
+    revision: 1,
     fields: [
       { key: 'exposure', label: 'Exposure', type: 'number', unit: 'ms', required: true },
       { key: 'filter', label: 'Filter', type: 'select', options: ['ND1', 'ND2'] },
     ],
   },
-  { name: 'spectrometer', label: 'Spectrometer', fields: [{ key: 'grating', label: 'Grating', type: 'integer' }] },
+  {
+    ...stamp,
+    sheet: 'ions',
+    name: 'spectrometer',
+    label: 'Spectrometer',
+    revision: 1,
+    fields: [{ key: 'grating', label: 'Grating', type: 'integer' }],
+  },
 ];
 
 export const presets: Preset[] = [
   {
+    ...stamp,
+    sheet: 'ions',
+    revision: 1,
     name: 'standard',
     label: 'Standard',
     diagnostics: { camera: { active: true, settings: { exposure: 5, filter: 'ND2' } } },

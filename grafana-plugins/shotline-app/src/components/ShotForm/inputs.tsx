@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { Button, Combobox, Input, MultiCombobox, Stack, Switch, Text, TextArea } from '@grafana/ui';
 
-import type { FieldDef } from './types';
+import type { FieldDef } from '../../api/sheetTypes';
 import { useChoices } from './useChoices';
 
 const DEFAULT_TEXT_MAX = { single: 2000, multi: 20_000 };

@@ -2,7 +2,8 @@
 // (relay-service/src/sheets/fields.ts): which fields show, which are required
 // while they show, which error belongs to which input, what a preset fills.
 import type { FieldProblem } from '../../api/client';
-import type { Diagnostic, DiagnosticBlock, FieldDef, Preset, Section, ShotFormValues } from './types';
+import type { Diagnostic, DiagnosticBlock, FieldDef, Preset, Section } from '../../api/sheetTypes';
+import type { ShotFormValues } from './types';
 
 /** Deep equality of JSON values (condition values, merge comparisons). */
 export function sameValue(a: unknown, b: unknown): boolean {

@@ -3,7 +3,7 @@ import type { ComboboxOption } from '@grafana/ui';
 
 import type { ShotlineApi } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
-import type { FieldDef } from './types';
+import type { FieldDef } from '../../api/sheetTypes';
 
 interface ChoiceListBody {
   items?: Array<{ value: string; label?: string; description?: string }>;

@@ -14,7 +14,9 @@ import {
 import { ApiProblem } from '../../api/client';
 import { useShotlineApi } from '../../api/context';
 import { WhereEditor } from '../WhereEditor/WhereEditor';
-import { fieldTitle, layoutFields, searchFields, type Diagnostic, type Layout, type SearchField } from './fields';
+import type { Diagnostic, Layout } from '../../api/sheetTypes';
+import { SheetPicker } from '../SheetPicker/SheetPicker';
+import { fieldTitle, layoutFields, searchFields, type SearchField } from './fields';
 import { readHashParam, writeHashParam } from './pageAddress';
 import {
   buildSearch,
@@ -45,12 +47,6 @@ const SORTS: Array<{ label: string; value: SortChoice }> = [
 
 const PAGE_SIZES = [25, 50, 100, 200].map((n) => ({ label: String(n), value: n }));
 
-interface Sheet {
-  name: string;
-  title: string;
-  archived?: boolean;
-}
-
 interface Ran {
   body: SearchBody;
   rowOf: number[];
@@ -79,7 +75,6 @@ export function ShotSearch({ sheet: fixedSheet }: { sheet?: string }) {
   const api = useShotlineApi();
   const styles = useStyles2(getStyles);
   const [form, setForm] = useState<SearchForm>(() => initialForm(fixedSheet));
-  const [sheets, setSheets] = useState<Sheet[]>([]);
   const [campaigns, setCampaigns] = useState<string[]>([]);
   // Kept with the sheet they belong to, so another sheet's fields never show while its own load.
   const [layoutOf, setLayoutOf] = useState<{ sheet: string; layout: Layout }>();
@@ -102,12 +97,6 @@ export function ShotSearch({ sheet: fixedSheet }: { sheet?: string }) {
   const set = (patch: Partial<SearchForm>) => setForm((f) => ({ ...f, ...patch }));
 
   useEffect(() => {
-    if (!fixedSheet) {
-      api
-        .request<{ items: Sheet[] }>('GET', 'sheets')
-        .then((r) => setSheets(r.body.items))
-        .catch((err) => setLoadProblem(`Cannot list the sheets: ${message(err)}`));
-    }
     api
       .request<{ items: Array<{ campaign: string | null }> }>('GET', 'stats/campaigns')
       .then((r) => setCampaigns(r.body.items.map((c) => c.campaign).filter((c): c is string => !!c)))
@@ -119,7 +108,7 @@ export function ShotSearch({ sheet: fixedSheet }: { sheet?: string }) {
       )
       .then((r) => setChannels(r.body.items))
       .catch(() => setChannels([]));
-  }, [api, fixedSheet]);
+  }, [api]);
 
   useEffect(() => {
     if (!sheet) {
@@ -226,15 +215,6 @@ export function ShotSearch({ sheet: fixedSheet }: { sheet?: string }) {
   }, [ran, layout, byPath]);
 
   const err = (key: string) => ({ invalid: !!problems.fields[key], error: problems.fields[key] });
-  const sheetOptions: Array<ComboboxOption<string>> = [
-    { label: 'All sheets', value: '' },
-    ...sheets.map((s) => ({
-      label: s.title || s.name,
-      value: s.name,
-      description: s.archived ? `${s.name} (archived)` : s.name,
-    })),
-  ];
-
   return (
     <div>
       {loadProblem && (
@@ -255,15 +235,14 @@ export function ShotSearch({ sheet: fixedSheet }: { sheet?: string }) {
       >
         <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-start">
           {!fixedSheet && (
-            <Field label="Sheet" {...err('sheet')}>
-              <Combobox<string>
-                id="search-sheet"
-                width={28}
-                value={form.sheet ?? ''}
-                options={sheetOptions}
-                onChange={(o) => set({ sheet: o?.value || undefined })}
-              />
-            </Field>
+            <SheetPicker
+              id="search-sheet"
+              width={28}
+              allLabel="All sheets"
+              value={form.sheet}
+              error={problems.fields.sheet}
+              onChange={(sheet) => set({ sheet })}
+            />
           )}
           <Field label="Campaign" {...err('campaign')}>
             <Combobox<string>

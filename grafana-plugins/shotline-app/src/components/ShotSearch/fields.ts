@@ -1,26 +1,8 @@
 // The fields a search can name, as the search page offers them: the sheet's
 // layout fields (label and unit), its diagnostics, the laser channels and the
 // fields every entry has (docs/search.md, Fields).
+import type { Diagnostic, FieldDef, Layout } from '../../api/sheetTypes';
 import type { ValueKind } from '../WhereEditor/whereValue';
-
-export interface LayoutField {
-  key: string;
-  label: string;
-  type: string;
-  unit?: string;
-  multiline?: boolean;
-}
-
-export interface Layout {
-  version: number;
-  sections: Array<{ title: string; fields: LayoutField[] }>;
-}
-
-export interface Diagnostic {
-  name: string;
-  label: string;
-  fields: LayoutField[];
-}
 
 export interface SearchField {
   /** the search language's field name, e.g. `fields.target_thickness` */
@@ -47,16 +29,16 @@ export const ENTRY_FIELDS: SearchField[] = [
 ];
 
 /** Layout fields that hold a value (not the diagnostics block), in layout order. */
-export function layoutFields(layout: Layout | undefined): LayoutField[] {
+export function layoutFields(layout: Pick<Layout, 'sections'> | undefined): FieldDef[] {
   return (layout?.sections ?? []).flatMap((s) => s.fields).filter((f) => f.type !== 'diagnostics');
 }
 
 export function searchFields(
-  layout: Layout | undefined,
-  diagnostics: Diagnostic[],
+  layout: Pick<Layout, 'sections'> | undefined,
+  diagnostics: Array<Pick<Diagnostic, 'name' | 'label' | 'fields'>>,
   channels: Array<{ name: string; nickname: string | null; unit: string | null }>
 ): SearchField[] {
-  const kindOf = (f: LayoutField): ValueKind => (TEXT_TYPES.includes(f.type) ? 'text' : 'any');
+  const kindOf = (f: FieldDef): ValueKind => (TEXT_TYPES.includes(f.type) ? 'text' : 'any');
   return [
     ...layoutFields(layout).map((f) => ({
       path: `fields.${f.key}`,
