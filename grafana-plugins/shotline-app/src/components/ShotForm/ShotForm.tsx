@@ -71,6 +71,7 @@ export function ShotForm({
   const blocks = values.diagnostics ?? {};
   const byKey = useMemo(() => byKeyOf(layoutFields(layout.sections)), [layout.sections]);
   const sections = useMemo(() => arrangeSections(layout.sections, pinned), [layout.sections, pinned]);
+  const sectionKeys = reactKeys(sections.map((section, i) => section.key ?? `${i}`));
 
   // What shows now decides where an error can be shown; the rest is listed above the form.
   const shown = { fields: new Set<string>(), settings: new Set<string>(), diagnostics: new Set<string>() };
@@ -112,21 +113,24 @@ export function ShotForm({
     <div className={styles.form} data-testid="shot-form">
       {grouped.other.length > 0 && <OtherErrors errors={grouped.other} byKey={byKey} diagnostics={diagnostics} />}
       {sections.map((section, i) => {
-        const visible = section.fields.filter((f) => isVisible(f, fields, byKey));
+        const fieldKeys = reactKeys(section.fields.map((f) => f.key));
+        const visible = section.fields
+          .map((f, at) => ({ f, reactKey: fieldKeys[at] }))
+          .filter(({ f }) => isVisible(f, fields, byKey));
         if (visible.length === 0) {
           return null;
         }
         const headingId = `${prefix}-section-${i}`;
         return (
-          <section key={section.key ?? `${i}`} aria-labelledby={headingId} className={styles.section}>
+          <section key={sectionKeys[i]} aria-labelledby={headingId} className={styles.section}>
             <h3 id={headingId} className={styles.heading}>
               {section.title}
             </h3>
             <div className={cx(styles.fields, compact && styles.compactFields)}>
-              {visible.map((f) =>
+              {visible.map(({ f, reactKey }) =>
                 f.type === 'diagnostics' ? (
                   <DiagnosticsBlock
-                    key={f.key}
+                    key={reactKey}
                     def={f}
                     diagnostics={blockDiagnostics(f, diagnostics)}
                     presets={presets}
@@ -139,7 +143,7 @@ export function ShotForm({
                   />
                 ) : (
                   <FieldRow
-                    key={f.key}
+                    key={reactKey}
                     def={f}
                     id={ids.field(prefix, f.key)}
                     value={fields[f.key]}
@@ -215,3 +219,17 @@ const getStyles = (theme: GrafanaTheme2) => ({
 });
 
 export default ShotForm;
+
+/**
+ * React keys from keys that a layout being edited may repeat: the key itself
+ * while it is unique (so an input keeps its state and focus when fields
+ * around it come and go), the key and its occurrence for a repeat.
+ */
+export function reactKeys(keys: string[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map((key) => {
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n === 0 ? key : `${key}#${n}`;
+  });
+}

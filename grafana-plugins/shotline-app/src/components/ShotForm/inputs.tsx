@@ -1,8 +1,8 @@
 import React, { useState } from 'react';
-import { Button, Combobox, Input, MultiCombobox, Stack, Switch, Text, TextArea } from '@grafana/ui';
+import { Button, Input, Stack, Switch, Text, TextArea } from '@grafana/ui';
 
 import type { FieldDef } from '../../api/sheetTypes';
-import { useChoices } from './useChoices';
+import { MultiSelectInput, SelectInput } from './choiceInputs';
 
 const DEFAULT_TEXT_MAX = { single: 2000, multi: 20_000 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -209,61 +209,6 @@ function BooleanInput({ id, value, onChange, disabled, invalid }: InputProps) {
       {typeof value !== 'boolean' && (
         <Text variant="bodySmall" color="secondary">
           not set
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-function SelectInput({ def, id, value, onChange, disabled, invalid }: InputProps) {
-  const { options, loading, error } = useChoices(def);
-  const current =
-    typeof value === 'string' ? (options.find((o) => o.value === value) ?? { value, label: value }) : null;
-  return (
-    <Stack direction="column" gap={0.5}>
-      <Combobox<string>
-        id={id}
-        options={options}
-        value={current}
-        loading={loading}
-        disabled={disabled}
-        invalid={invalid}
-        isClearable
-        // Without its list the operator can still type the value; the relay checks it.
-        createCustomValue={!!error}
-        onChange={(option) => onChange(option ? option.value : undefined)}
-      />
-      {error && (
-        <Text variant="bodySmall" color="warning">
-          {error}
-        </Text>
-      )}
-    </Stack>
-  );
-}
-
-function MultiSelectInput({ def, id, value, onChange, disabled, invalid }: InputProps) {
-  const { options, loading, error } = useChoices(def);
-  const current = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  const shown = current.map((v) => options.find((o) => o.value === v) ?? { value: v, label: v });
-  return (
-    <Stack direction="column" gap={0.5}>
-      <MultiCombobox<string>
-        id={id}
-        options={options}
-        value={shown}
-        loading={loading}
-        disabled={disabled}
-        invalid={invalid}
-        createCustomValue={!!error}
-        onChange={(selected) => {
-          const values = selected.map((o) => o.value);
-          onChange(values.length > 0 ? values : undefined);
-        }}
-      />
-      {error && (
-        <Text variant="bodySmall" color="warning">
-          {error}
         </Text>
       )}
     </Stack>
