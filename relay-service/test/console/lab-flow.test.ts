@@ -6,9 +6,9 @@
 // an earlier shot is changed and its history shows old → new; the Live
 // monitor counts the shots coming in; the Search page finds the entry and
 // exports it as CSV. Axe finds no serious or critical fault at any step.
-// The API only checks what the pages did; it sets nothing up — except, while
-// the editor offers no way to, marking the new sheet as the default one
-// (the sheet the watcher makes drafts for; src/sheets/drafts.ts).
+// The API only checks what the pages did; it sets nothing up (the new sheet
+// is made the default — the sheet the watcher makes drafts for,
+// src/sheets/drafts.ts — with the editor's switch).
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -115,7 +115,7 @@ describe('the lab flow: sheet → shot entry → earlier shot → live monitor �
     if (h) h.errors.length = 0;
   });
 
-  it('1. an admin builds the sheet and its layout in the editor; the preview shows the conditional field only for its value', async (t) => {
+  it('1. an admin builds the sheet and its layout in the editor; the preview shows the conditional field only for its value', async () => {
     await h.open('sheets');
     await page.locator('#new-sheet-name').fill(SHEET);
     await page.locator('#new-sheet-title').fill(TITLE);
@@ -174,16 +174,17 @@ describe('the lab flow: sheet → shot entry → earlier shot → live monitor �
       },
     ]);
 
-    // The watcher makes drafts for the default sheet (or a campaign's sheets). The
-    // editor has no control for either yet: the API does this one step, and says so.
-    const toggle = page.getByRole('checkbox', { name: /default/i }).or(page.getByRole('switch', { name: /default/i }));
-    if ((await toggle.count()) > 0) {
-      await toggle.first().check({ force: true });
-    } else {
-      t.diagnostic('the Sheets & layouts editor offers no "default sheet" control: made the default through the API');
-      const made = await h.api('PATCH', `/api/v1/sheets/${SHEET}`, { default: true });
-      assert.equal(made.status, 200, JSON.stringify(made.body));
-    }
+    // The watcher makes drafts for the default sheet (or a campaign's sheets):
+    // the new sheet is made the default with the editor's switch.
+    const drafts = page.getByRole('form', { name: 'Drafts' });
+    const toggle = drafts.getByRole('switch', { name: /^Default sheet/ });
+    assert.equal(await toggle.isChecked(), false, 'a new sheet is not the default');
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await toggle.isChecked(), true, 'the switch turns on from the keyboard');
+    await drafts.getByRole('button', { name: 'Save draft settings' }).click();
+    await drafts.getByText('Draft settings saved.').waitFor(SLOW);
+    await page.getByRole('navigation', { name: 'Sheets' }).getByRole('button', { name: new RegExp(TITLE) }).getByText('default').waitFor(SLOW);
     await until(async () => (await h.api('GET', `/api/v1/sheets/${SHEET}`)).body.default, (d) => d === true, 'the sheet to be the default');
     assert.deepEqual(h.errors, []);
   });

@@ -4,10 +4,13 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { ShotlineApiProvider } from '../../api/context';
 import { pick } from '../../test/combobox';
 import { fakeApi } from '../../test/fakeApi';
+import type { AuditItem } from '../../api/relayTypes';
+import type { Entry, Layout, Revision, Sheet } from '../../api/sheetTypes';
+import { stamp } from '../ShotForm/fixtures';
 import { AuditLog } from './AuditLog';
 import { diffValues } from './diff';
 
-const audit = [
+const audit: AuditItem[] = [
   {
     id: 'a2',
     at: '2026-11-21T09:00:00.000Z',
@@ -28,51 +31,72 @@ const audit = [
   },
 ];
 
+const ions: Sheet = {
+  ...stamp,
+  name: 'ions',
+  title: 'Ion line',
+  archived: false,
+  default: true,
+  campaigns: [],
+  layoutVersion: 2,
+};
+
+/** A layout version whose only field's unit is `unit`. */
+const layoutVersion = (version: number, unit: string): Layout => ({
+  sheet: 'ions',
+  version,
+  sections: [{ title: 'Target', fields: [{ key: 'thickness', label: 'Thickness', type: 'number', unit }] }],
+  createdAt: version === 2 ? '2026-11-21T10:00:00.000Z' : '2026-11-01T10:00:00.000Z',
+  createdBy: version === 2 ? 'ada' : 'bob',
+});
+
+const entry: Entry = {
+  ...stamp,
+  id: 'e1',
+  sheet: 'ions',
+  shotNumber: 12,
+  shotUid: null,
+  campaign: null,
+  receivedAt: null,
+  fields: { target: 'Ti' },
+  diagnostics: {},
+  daq: {},
+  channels: {},
+  status: 'complete',
+  layoutVersion: 2,
+  revision: 3,
+  deleted: false,
+  updatedAt: '2026-11-21T11:00:00.000Z',
+  updatedBy: 'carl',
+};
+
+const revisions: Revision[] = [
+  { revision: 1, action: 'draft', at: '2026-11-21T08:00:00.000Z', by: 'watcher', changes: [] },
+  {
+    revision: 2,
+    action: 'update',
+    at: '2026-11-21T11:00:00.000Z',
+    by: 'carl',
+    changes: [{ path: 'fields.target', old: 'Cu', new: 'Ti' }],
+  },
+];
+
 function setup(role = 'admin') {
   const fake = fakeApi({
     'GET me': () => ({ name: 'ada', role }),
     'GET relay/audit': (o) => ({ items: o.query?.target ? audit.filter((a) => a.target === o.query?.target) : audit }),
-    'GET sheets': () => ({ items: [{ name: 'ions', title: 'Ion line', archived: false }] }),
+    'GET sheets': () => ({ items: [ions] }),
     'GET sheets/ions/layout/versions': () => ({
-      items: [
-        { version: 2, createdAt: '2026-11-21T10:00:00.000Z', createdBy: 'ada' },
-        { version: 1, createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'bob' },
-      ],
+      items: [layoutVersion(2, 'nm'), layoutVersion(1, 'µm')].map(({ version, createdAt, createdBy }) => ({
+        version,
+        createdAt,
+        createdBy,
+      })),
     }),
-    'GET sheets/ions/layout/versions/2': () => ({
-      version: 2,
-      sections: [{ title: 'Target', fields: [{ key: 'thickness', label: 'Thickness', type: 'number', unit: 'nm' }] }],
-    }),
-    'GET sheets/ions/layout/versions/1': () => ({
-      version: 1,
-      sections: [{ title: 'Target', fields: [{ key: 'thickness', label: 'Thickness', type: 'number', unit: 'µm' }] }],
-    }),
-    'GET sheets/ions/entries': (o) => ({
-      items: [
-        {
-          id: 'e1',
-          shotNumber: 12,
-          status: 'complete',
-          revision: 3,
-          deleted: o.query?.deleted === true,
-          updatedAt: '2026-11-21T11:00:00.000Z',
-          updatedBy: 'carl',
-        },
-      ],
-      nextCursor: null,
-    }),
-    'GET sheets/ions/entries/e1/revisions': () => ({
-      items: [
-        { revision: 1, action: 'draft', at: '2026-11-21T08:00:00.000Z', by: 'watcher', changes: [] },
-        {
-          revision: 2,
-          action: 'update',
-          at: '2026-11-21T11:00:00.000Z',
-          by: 'carl',
-          changes: [{ path: 'fields.target', old: 'Cu', new: 'Ti' }],
-        },
-      ],
-    }),
+    'GET sheets/ions/layout/versions/2': () => layoutVersion(2, 'nm'),
+    'GET sheets/ions/layout/versions/1': () => layoutVersion(1, 'µm'),
+    'GET sheets/ions/entries': (o) => ({ items: [{ ...entry, deleted: o.query?.deleted === true }], nextCursor: null }),
+    'GET sheets/ions/entries/e1/revisions': () => ({ items: revisions }),
   });
   render(
     <ShotlineApiProvider api={fake.api}>
@@ -119,12 +143,14 @@ describe('AuditLog', () => {
   });
 
   it('shows what a layout version changed', async () => {
-    setup();
+    const fake = setup();
     fireEvent.click(await screen.findByRole('tab', { name: 'Sheet layouts' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Show changes of version 2' }));
     expect(await screen.findByText('thickness.unit:')).toBeInTheDocument();
     const item = screen.getByText('thickness.unit:').closest('li')!;
     expect(item).toHaveTextContent('thickness.unit: µm → nm');
+    // Archived sheets keep their history: the picker lists them too.
+    expect(fake.calls.find((c) => c.path === 'sheets')?.query).toEqual({ archived: true });
   });
 
   it('shows the revisions of an entry, and hidden entries for an admin', async () => {

@@ -3,28 +3,11 @@ import { Alert, Button, Checkbox, Field, Input, LoadingPlaceholder, Stack, useSt
 
 import { useShotlineApi } from '../../api/context';
 import { DiffList } from './DiffList';
-import { SheetPicker } from './SheetPicker';
 import { getStyles } from './styles';
+import { SheetPicker } from '../SheetPicker/SheetPicker';
 import { formatTime } from '../shared/format';
 import { Table } from '../shared/Table';
-
-interface Entry {
-  id: string;
-  shotNumber: number | null;
-  status: string;
-  revision: number;
-  deleted: boolean;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-interface Revision {
-  revision: number;
-  action: string;
-  at: string;
-  by: string;
-  changes: Array<{ path: string; old: unknown; new: unknown }>;
-}
+import type { Entry, Revision } from '../../api/sheetTypes';
 
 const PAGE = 25;
 
@@ -107,7 +90,7 @@ export function EntryHistory({ isAdmin }: { isAdmin: boolean }) {
   return (
     <div>
       <Stack direction="row" gap={2} wrap="wrap" alignItems="flex-start">
-        <SheetPicker id="audit-entry-sheet" value={sheet} onChange={setSheet} />
+        <SheetPicker id="audit-entry-sheet" value={sheet} onChange={setSheet} includeArchived />
         <Field label="Shot number" invalid={!!shotError} error={shotError}>
           <Input
             id="audit-entry-shot"

@@ -4,23 +4,16 @@ import { Alert, Button, LoadingPlaceholder } from '@grafana/ui';
 import { useShotlineApi } from '../../api/context';
 import { diffValues, type Change } from './diff';
 import { DiffList } from './DiffList';
-import { SheetPicker } from './SheetPicker';
+import { SheetPicker } from '../SheetPicker/SheetPicker';
 import { formatTime } from '../shared/format';
 import { Table } from '../shared/Table';
+import type { Layout } from '../../api/sheetTypes';
 
-interface Version {
-  version: number;
-  createdAt: string;
-  createdBy: string;
-}
-
-interface Layout {
-  version: number;
-  sections: Array<{ title: string; fields: Array<{ key: string } & Record<string, unknown>> }>;
-}
+/** `GET sheets/<sheet>/layout/versions` items. */
+type Version = Pick<Layout, 'version' | 'createdAt' | 'createdBy'>;
 
 /** A layout's fields by key, each with its section, so a moved or changed field reads as such. */
-function byKey(layout: Layout | null): Record<string, Record<string, unknown>> {
+function byKey(layout: Pick<Layout, 'sections'> | null): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const s of layout?.sections ?? []) {
     for (const f of s.fields) {
@@ -31,7 +24,7 @@ function byKey(layout: Layout | null): Record<string, Record<string, unknown>> {
   return out;
 }
 
-export function layoutChanges(before: Layout | null, after: Layout): Change[] {
+export function layoutChanges(before: Pick<Layout, 'sections'> | null, after: Pick<Layout, 'sections'>): Change[] {
   return diffValues(byKey(before), byKey(after));
 }
 
@@ -79,7 +72,7 @@ export function LayoutHistory() {
 
   return (
     <div>
-      <SheetPicker id="audit-layout-sheet" value={sheet} onChange={setSheet} />
+      <SheetPicker id="audit-layout-sheet" value={sheet} onChange={setSheet} includeArchived />
       {error && (
         <Alert severity="error" title="Cannot read the layout versions">
           {error}

@@ -384,3 +384,147 @@ describe('SheetEditor', () => {
     expect(open('A').getByLabelText(/^Key/)).toBeDisabled();
   });
 });
+
+describe('SheetEditor draft settings', () => {
+  const laser: Sheet = { ...ions, name: 'laser', title: 'Laser hall', default: false, campaigns: ['ramp-up'] };
+
+  function setupDrafts(options: { role?: string; patch?: (body: unknown) => unknown } = {}) {
+    const fake = fakeApi({
+      'GET me': () => ({ name: 'ada', role: options.role ?? 'admin' }),
+      'GET sheets': () => ({ items: [ions, laser] }),
+      'GET sheets/ions/layout': () => layoutOf([]),
+      'GET sheets/laser/layout': () => ({ ...layoutOf([]), sheet: 'laser' }),
+      'GET sheets/*': () => ({ items: [] }),
+      'GET choices': () => ({ items: [] }),
+      'GET stats/campaigns': () => ({
+        items: [{ campaign: 'spring-2026' }, { campaign: null }, { campaign: 'ramp-up' }],
+        current: { name: 'autumn-2026', startedAt: '2026-11-01T00:00:00Z' },
+      }),
+      'PATCH sheets/laser': (o) => (options.patch ? options.patch(o.body) : { ...laser, ...(o.body as object) }),
+    });
+    render(
+      <ShotlineApiProvider api={fake.api}>
+        <SheetEditor />
+      </ShotlineApiProvider>
+    );
+    return fake;
+  }
+
+  async function openLaser() {
+    await screen.findByText(/version 3/);
+    await act(async () => {
+      fireEvent.click(button(/Laser hall/));
+    });
+    return (await screen.findByLabelText(/^Default sheet/)) as HTMLInputElement;
+  }
+
+  async function addCustomCampaign(inputId: string, name: string) {
+    const input = document.getElementById(inputId)!;
+    await act(async () => {
+      fireEvent.click(input);
+      fireEvent.change(input, { target: { value: name } });
+    });
+    const custom = await waitFor(() => {
+      const found = screen.getAllByRole('option').find((o) => (o.textContent ?? '').includes('Use custom value'));
+      expect(found?.textContent).toContain(name);
+      return found!;
+    });
+    await act(async () => {
+      fireEvent.click(custom);
+    });
+  }
+
+  /** The Field (label, control, error) around the control with this id. */
+  const fieldOf = (id: string) => document.querySelector(`label[for="${id}"]`)!.parentElement!.parentElement!;
+
+  const saveDrafts = async () => {
+    await act(async () => {
+      fireEvent.click(button('Save draft settings'));
+    });
+  };
+  const patches = (calls: ReturnType<typeof fakeApi>['calls']) => calls.filter((c) => c.method === 'PATCH');
+
+  it('makes a sheet the default and sets its campaigns, known and typed, in one PATCH; the list moves the badge', async () => {
+    const { calls } = setupDrafts();
+    const toggle = await openLaser();
+    expect(toggle).not.toBeChecked();
+    expect(button(/Ion line/).textContent).toMatch(/default/);
+    expect(button('Save draft settings')).toBeDisabled();
+
+    fireEvent.click(toggle);
+    await pick('sheet-campaigns-laser', /autumn-2026/);
+    await addCustomCampaign('sheet-campaigns-laser', 'night-shift');
+    await saveDrafts();
+
+    expect(patches(calls)).toHaveLength(1);
+    expect(patches(calls)[0].body).toEqual({ default: true, campaigns: ['ramp-up', 'autumn-2026', 'night-shift'] });
+    expect(await screen.findByText('Draft settings saved.')).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Default sheet/)).toBeChecked();
+    expect(button(/Laser hall/).textContent).toMatch(/default/);
+    expect(button(/Ion line/).textContent).not.toMatch(/default/);
+    expect(button('Save draft settings')).toBeDisabled();
+  });
+
+  it("shows the relay's 400 at the campaigns field, naming the campaign, and keeps what was typed", async () => {
+    const long = 'x'.repeat(20);
+    const { calls } = setupDrafts({
+      patch: () => {
+        throw new ApiProblem(400, {
+          error: 'invalid body: campaigns.1 must NOT have more than 128 characters',
+          details: [{ field: 'campaigns.1', message: 'must NOT have more than 128 characters' }],
+        });
+      },
+    });
+    const toggle = await openLaser();
+    fireEvent.click(toggle);
+    await addCustomCampaign('sheet-campaigns-laser', long);
+    await saveDrafts();
+
+    expect(patches(calls)[0].body).toEqual({ default: true, campaigns: ['ramp-up', long] });
+    const message = `"${long}": must NOT have more than 128 characters`;
+    await screen.findByText(message);
+    expect(within(fieldOf('sheet-campaigns-laser')).getByText(message)).toBeInTheDocument();
+    expect(within(fieldOf('sheet-default-laser')).queryByText(message)).toBeNull();
+    expect(screen.getByLabelText(/^Default sheet/)).toBeChecked();
+    expect(screen.getByLabelText(`Remove ${long}`)).toBeInTheDocument();
+    expect(screen.getByLabelText('Remove ramp-up')).toBeInTheDocument();
+    expect(button('Save draft settings')).toBeEnabled();
+    expect(button(/Ion line/).textContent).toMatch(/default/);
+  });
+
+  it('un-defaults a sheet with default:false only', async () => {
+    const { calls } = setupDrafts();
+    await screen.findByText(/version 3/);
+    const toggle = (await screen.findByLabelText(/^Default sheet/)) as HTMLInputElement;
+    expect(toggle).toBeChecked();
+    fireEvent.click(toggle);
+    await act(async () => {
+      fireEvent.click(button('Save draft settings'));
+    });
+    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ path: 'sheets/ions', body: { default: false } });
+  });
+
+  it('warns that an archived sheet gets no drafts', async () => {
+    const fake = fakeApi({
+      'GET me': () => ({ name: 'ada', role: 'admin' }),
+      'GET sheets': () => ({ items: [{ ...ions, archived: true }] }),
+      'GET sheets/ions/layout': () => layoutOf([]),
+      'GET sheets/*': () => ({ items: [] }),
+      'GET choices': () => ({ items: [] }),
+    });
+    render(
+      <ShotlineApiProvider api={fake.api}>
+        <SheetEditor />
+      </ShotlineApiProvider>
+    );
+    expect(await screen.findByText(/archived: the watcher makes no drafts in it/)).toBeInTheDocument();
+  });
+
+  it('shows a viewer where drafts go, without controls', async () => {
+    setupDrafts({ role: 'viewer' });
+    await screen.findByText(/version 3/);
+    expect(await screen.findByText('Default sheet: new shots get a draft here.')).toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Default sheet/)).toBeNull();
+    expect(queryButton('Save draft settings')).toBeNull();
+  });
+});

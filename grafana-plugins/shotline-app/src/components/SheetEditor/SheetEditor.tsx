@@ -63,7 +63,13 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
   }, [api]);
 
   const selected = sheets?.find((s) => s.name === selectedName);
-  const replace = (sheet: Sheet) => setSheets((all) => (all ?? []).map((s) => (s.name === sheet.name ? sheet : s)));
+  // As the relay does: making one sheet the default un-defaults the others.
+  const replace = (sheet: Sheet) =>
+    setSheets((all) =>
+      (all ?? []).map((s) =>
+        s.name === sheet.name ? sheet : sheet.default && s.default ? { ...s, default: false } : s
+      )
+    );
 
   if (error) {
     return (
@@ -96,12 +102,7 @@ export function SheetEditor({ sheet: fixed }: SheetEditorProps) {
           {selected ? (
             <>
               <Text element="h2">{selected.title}</Text>
-              <SheetSettings
-                key={`${selected.name}:${selected.title}`}
-                sheet={selected}
-                isAdmin={isAdmin}
-                onChanged={replace}
-              />
+              <SheetSettings key={`settings:${selected.name}`} sheet={selected} isAdmin={isAdmin} onChanged={replace} />
               <LayoutEditor
                 key={selected.name}
                 sheet={selected.name}
