@@ -3,7 +3,7 @@ import { InlineField, InlineFieldRow, InlineSwitch, MultiCombobox } from '@grafa
 
 import { listLoader } from '../../options';
 import type { ShotlineLists, ShotlineQuery } from '../../types';
-import { ListPicker } from '../ListPicker/ListPicker';
+import { CampaignField } from '../ListPicker/ListFields';
 
 export interface ChannelsQueryEditorProps {
   query: ShotlineQuery;
@@ -15,7 +15,6 @@ export interface ChannelsQueryEditorProps {
 /** Channel values over time, one frame per channel, with the threshold in force as extra fields. */
 export function ChannelsQueryEditor({ query, onChange, onRunQuery, lists }: ChannelsQueryEditorProps) {
   const loadChannels = useMemo(() => listLoader(() => lists.channels()), [lists]);
-  const loadCampaigns = useMemo(() => listLoader(() => lists.campaigns()), [lists]);
   const change = (patch: Partial<ShotlineQuery>) => {
     onChange({ ...query, ...patch });
     onRunQuery();
@@ -35,15 +34,12 @@ export function ChannelsQueryEditor({ query, onChange, onRunQuery, lists }: Chan
           onChange={(options) => change({ channels: options.length ? options.map((o) => o.value) : undefined })}
         />
       </InlineField>
-      <InlineField label="Campaign" labelWidth={10}>
-        <ListPicker
-          id="channels-campaign"
-          value={query.campaign}
-          load={loadCampaigns}
-          placeholder="any"
-          onChange={(campaign) => change({ campaign })}
-        />
-      </InlineField>
+      <CampaignField
+        id="channels-campaign"
+        lists={lists}
+        value={query.campaign}
+        onChange={(campaign) => change({ campaign })}
+      />
       <InlineField
         label="Thresholds"
         labelWidth={12}

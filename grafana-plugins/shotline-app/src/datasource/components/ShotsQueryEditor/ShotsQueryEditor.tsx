@@ -1,10 +1,10 @@
 import React, { useMemo } from 'react';
 import { InlineField, InlineFieldRow, Input, MultiCombobox, RadioButtonGroup, Stack } from '@grafana/ui';
 
-import { fieldLoader, listLoader } from '../../options';
+import { fieldLoader } from '../../options';
 import type { ShotlineLists, ShotlineQuery } from '../../types';
 import { LimitInput } from '../LimitInput/LimitInput';
-import { ListPicker } from '../ListPicker/ListPicker';
+import { CampaignField, SheetField } from '../ListPicker/ListFields';
 import { WhereEditor } from '../../../components/WhereEditor/WhereEditor';
 
 export interface ShotsQueryEditorProps {
@@ -26,8 +26,6 @@ const FORMATS = [
  */
 export function ShotsQueryEditor({ query, onChange, onRunQuery, lists }: ShotsQueryEditorProps) {
   const format = query.format ?? 'table';
-  const loadSheets = useMemo(() => listLoader(() => lists.sheets()), [lists]);
-  const loadCampaigns = useMemo(() => listLoader(() => lists.campaigns()), [lists]);
   const loadFilterFields = useMemo(() => fieldLoader(lists, query.sheet, false), [lists, query.sheet]);
   const loadNumericFields = useMemo(() => fieldLoader(lists, query.sheet, true), [lists, query.sheet]);
 
@@ -41,28 +39,19 @@ export function ShotsQueryEditor({ query, onChange, onRunQuery, lists }: ShotsQu
   return (
     <Stack direction="column" gap={1}>
       <InlineFieldRow>
-        <InlineField
-          label="Sheet"
-          labelWidth={10}
+        <SheetField
+          id="shots-sheet"
+          lists={lists}
+          value={query.sheet}
+          onChange={(sheet) => change({ sheet })}
           tooltip="Adds the sheet's entry fields to each shot; only shots with an entry in it"
-        >
-          <ListPicker
-            id="shots-sheet"
-            value={query.sheet}
-            load={loadSheets}
-            placeholder="any"
-            onChange={(sheet) => change({ sheet })}
-          />
-        </InlineField>
-        <InlineField label="Campaign" labelWidth={10}>
-          <ListPicker
-            id="shots-campaign"
-            value={query.campaign}
-            load={loadCampaigns}
-            placeholder="any"
-            onChange={(campaign) => change({ campaign })}
-          />
-        </InlineField>
+        />
+        <CampaignField
+          id="shots-campaign"
+          lists={lists}
+          value={query.campaign}
+          onChange={(campaign) => change({ campaign })}
+        />
         <InlineField label="Format" labelWidth={8}>
           <RadioButtonGroup options={FORMATS} value={format} onChange={(f) => change({ format: f })} />
         </InlineField>

@@ -1,9 +1,8 @@
-import React, { useMemo } from 'react';
+import React from 'react';
 import { Combobox, InlineField, InlineFieldRow, InlineSwitch } from '@grafana/ui';
 
-import { listLoader } from '../../options';
 import type { ShotlineLists, ShotlineQuery, StatKind } from '../../types';
-import { ListPicker } from '../ListPicker/ListPicker';
+import { CampaignField } from '../ListPicker/ListFields';
 
 export interface StatsQueryEditorProps {
   query: ShotlineQuery;
@@ -48,7 +47,6 @@ const WITHOUT_CAMPAIGN: ReadonlyArray<StatKind | undefined> = ['dependenciesDown
 
 /** Numbers about shots and the relay; each answers numeric frames that alert conditions can reduce. */
 export function StatsQueryEditor({ query, onChange, onRunQuery, lists }: StatsQueryEditorProps) {
-  const loadCampaigns = useMemo(() => listLoader(() => lists.campaigns()), [lists]);
   const change = (patch: Partial<ShotlineQuery>) => {
     onChange({ ...query, ...patch });
     onRunQuery();
@@ -72,15 +70,12 @@ export function StatsQueryEditor({ query, onChange, onRunQuery, lists }: StatsQu
         />
       </InlineField>
       {!WITHOUT_CAMPAIGN.includes(query.stat) && (
-        <InlineField label="Campaign" labelWidth={10}>
-          <ListPicker
-            id="stats-campaign"
-            value={query.campaign}
-            load={loadCampaigns}
-            placeholder="any"
-            onChange={(campaign) => change({ campaign })}
-          />
-        </InlineField>
+        <CampaignField
+          id="stats-campaign"
+          lists={lists}
+          value={query.campaign}
+          onChange={(campaign) => change({ campaign })}
+        />
       )}
       {query.stat === 'timeSinceLastShot' && (
         <InlineField
